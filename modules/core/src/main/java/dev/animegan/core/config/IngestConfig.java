@@ -26,7 +26,7 @@ public record IngestConfig(
     String output,
     WriteMode mode,
     long maxFileBytes,
-    long partitionBytes,
+    int filesPerTask,
     double testFraction,
     TileSettings tiles) implements Serializable {
 
@@ -94,7 +94,7 @@ public record IngestConfig(
     long seed = r.longIn(s + "crop.seed", Long.MIN_VALUE, Long.MAX_VALUE);
     double testFraction = r.doubleIn(s + "split.test-fraction", 0.0, 1.0);
     int png = r.intIn(s + "output-format.png-compression", 0, 9);
-    long partitionBytes = r.bytesIn(s + "partition-bytes", 1L << 20, 1L << 31);
+    int filesPerTask = r.intIn(s + "files-per-task", 1, 1_000_000);
     if (r.problems().stream().noneMatch(p -> p.contains("resize.short-side") || p.contains("crop.size"))
         && shortSide < cropSize) {
       r.problem("Invalid value for " + s + "resize.short-side: " + shortSide + ". Allowed values: an integer >= "
@@ -107,6 +107,6 @@ public record IngestConfig(
     TileSettings tiles = new TileSettings(maxPixels, background, exif, upscale, shortSide, filter, cropSize, cropMode,
         count, maxPerImage, seed, png);
     return new IngestConfig(List.copyOf(photos), Collections.unmodifiableMap(animeCopy), output, mode, maxFileBytes,
-        partitionBytes, testFraction, tiles);
+        filesPerTask, testFraction, tiles);
   }
 }
