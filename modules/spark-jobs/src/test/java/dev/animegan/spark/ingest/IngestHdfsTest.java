@@ -1,0 +1,85 @@
+package dev.animegan.spark.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import dev.animegan.core.config.ConfigLoader;
+import dev.animegan.core.config.IngestConfig;
+import dev.animegan.core.image.PngCodec;
+import dev.animegan.core.image.RgbImage;
+import dev.animegan.spark.common.HadoopFiles;
+import dev.animegan.spark.testing.SparkTestSession;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Input from and output to a real HDFS (an in-process MiniDFSCluster: NameNode + DataNode). */
+class IngestHdfsTest {
+  @TempDir
+  static Path dir;
+  static MiniDFSCluster cluster;
+  static String hdfs;
+
+  @BeforeAll
+  static void startHdfs() throws Exception {
+    Configuration conf = new Configuration();
+    cluster = new MiniDFSCluster.Builder(conf, new File(dir.resolve("dfs").toString())).numDataNodes(1).build();
+    cluster.waitActive();
+    hdfs = "hdfs://localhost:" + cluster.getNameNodePort();
+  }
+
+  @AfterAll
+  static void stopHdfs() {
+    if (cluster != null) {
+      cluster.shutdown();
+    }
+  }
+
+  @Test
+  void ingestReadsAndWritesHdfs() throws Exception {
+    SparkSession spark = SparkTestSession.get();
+    Configuration hconf = spark.sparkContext().hadoopConfiguration();
+    Path sample = SparkTestSession.repoRoot().resolve("data/sample");
+    for (String f : List.of("python3-skimage/rocket.jpg", "python3-skimage/chelsea.png", "mate-backgrounds/Storm.jpg")) {
+      HadoopFiles.write(hdfs + "/in/photos/" + f, Files.readAllBytes(sample.resolve("photos").resolve(f)), hconf);
+    }
+    HadoopFiles.write(hdfs + "/in/photos/broken/half.jpg",
+        java.util.Arrays.copyOf(Files.readAllBytes(sample.resolve("photos/python3-skimage/rocket.jpg")), 4000), hconf);
+    HadoopFiles.write(hdfs + "/in/anime/ukui/city.png",
+        Files.readAllBytes(sample.resolve("anime/ukui/ukui-wallpapers/city.png")), hconf);
+
+    IngestConfig cfg = IngestConfig.from(ConfigLoader.load(null, ConfigFactory.parseString(
+        "animegan.ingest { photos = [\"" + hdfs + "/in/photos\"], anime.ukui = [\"" + hdfs + "/in/anime/ukui/*.png\"],"
+            + " output = \"" + hdfs + "/out/run1\", resize.short-side = 48, crop.size = 48 }")));
+    IngestResult r = IngestJob.run(spark, cfg);
+    assertEquals(5, r.read());
+    assertEquals(4, r.accepted());
+    assertEquals(1, r.rejected());
+    assertEquals(1L, r.rejectedByReason().get("truncated"));
+
+    List<Row> tiles = spark.read().parquet(hdfs + "/out/run1/tiles").collectAsList();
+    assertEquals(4, tiles.size());
+    for (Row t : tiles) {
+      RgbImage img = PngCodec.decode(t.getAs("image"));
+      assertEquals(48, img.width());
+      assertTrue(t.<String>getAs("source_path").startsWith(hdfs + "/in/"), t.getAs("source_path").toString());
+    }
+    List<Row> q = spark.read().parquet(hdfs + "/out/run1/quarantine").collectAsList();
+    assertEquals(hdfs + "/in/photos/broken/half.jpg", q.get(0).getAs("path"));
+    JsonNode json = new ObjectMapper().readTree(HadoopFiles.readString(hdfs + "/out/run1/_job_result.json", hconf));
+    assertEquals(5, json.get("read").asLong());
+    assertTrue(cluster.getFileSystem().exists(new org.apache.hadoop.fs.Path("/out/run1/tiles/_SUCCESS")));
+  }
+}
