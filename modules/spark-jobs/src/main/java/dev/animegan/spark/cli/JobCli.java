@@ -187,7 +187,7 @@ public final class JobCli {
       SparkSession spark = session.get();
       try {
         R result = body.run(spark, config);
-        LOG.info("{} finished: {}", spec.job(), result);
+        LOG.info("{} finished", spec.job());
         return OK;
       } finally {
         if (stopSession) {

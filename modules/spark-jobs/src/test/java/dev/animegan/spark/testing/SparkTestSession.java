@@ -19,6 +19,7 @@ public final class SparkTestSession {
           .config("spark.driver.host", "127.0.0.1")
           .config("spark.sql.shuffle.partitions", "4")
           .config("spark.default.parallelism", "2")
+          .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
           .getOrCreate();
       Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
     }

@@ -1,0 +1,161 @@
+package dev.animegan.dist;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real Spark standalone cluster on 127.0.0.1: one Master and N Workers started as separate JVMs
+ * from the assembled Spark home's bin/spark-class, stopped by PID (with every process they forked).
+ */
+public final class StandaloneCluster implements AutoCloseable {
+  private final Path sparkHome;
+  private final Path workDir;
+  private final List<Process> processes = new ArrayList<>();
+  private final int masterPort;
+  private final int masterUiPort;
+
+  public StandaloneCluster(Path sparkHome, Path workDir, int workers, int coresPerWorker, String memoryPerWorker)
+      throws IOException, InterruptedException {
+    this.sparkHome = sparkHome;
+    this.workDir = workDir;
+    this.masterPort = freePort();
+    this.masterUiPort = freePort();
+    Files.createDirectories(workDir);
+    start("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
+        String.valueOf(masterPort), "--webui-port", String.valueOf(masterUiPort)));
+    waitFor(() -> json().contains("\"status\" : \"ALIVE\""), "master to come up");
+    for (int i = 0; i < workers; i++) {
+      Path dir = Files.createDirectories(workDir.resolve("worker-" + i));
+      start("worker-" + i, List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores",
+          String.valueOf(coresPerWorker), "--memory", memoryPerWorker, "--webui-port", String.valueOf(freePort()),
+          "--work-dir", dir.toString(), masterUrl()));
+    }
+    waitFor(() -> aliveWorkers() == workers, workers + " workers to register");
+  }
+
+  public String masterUrl() {
+    return "spark://127.0.0.1:" + masterPort;
+  }
+
+  public List<Process> processes() {
+    return processes;
+  }
+
+  private void start(String name, List<String> args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(sparkHome.resolve("bin/spark-class").toString());
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(workDir.resolve(name + ".log").toFile());
+    Map<String, String> env = pb.environment();
+    env.remove("SPARK_HOME");
+    env.put("SPARK_LOCAL_IP", "127.0.0.1");
+    env.put("SPARK_DAEMON_MEMORY", "512m");
+    processes.add(pb.start());
+  }
+
+  /** The master's JSON status page. */
+  public String json() {
+    try {
+      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + masterUiPort + "/json/"))
+          .timeout(Duration.ofSeconds(5)).build();
+      return client.send(req, HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  public int aliveWorkers() {
+    Matcher m = Pattern.compile("\"aliveworkers\" : (\\d+)").matcher(json());
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  public int completedApps() {
+    String j = json();
+    int i = j.indexOf("\"completedapps\" : [");
+    if (i < 0) {
+      return 0;
+    }
+    Matcher m = Pattern.compile("\"id\" : \"app-").matcher(j.substring(i));
+    int n = 0;
+    while (m.find()) {
+      n++;
+    }
+    return n;
+  }
+
+  private interface Check {
+    boolean ok() throws Exception;
+  }
+
+  private void waitFor(Check check, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (check.ok()) {
+          return;
+        }
+      } catch (Exception e) {
+        // not yet
+      }
+      for (Process p : processes) {
+        if (!p.isAlive()) {
+          throw new IllegalStateException("a cluster process died while waiting for " + what + "; logs in " + workDir);
+        }
+      }
+      Thread.sleep(300);
+    }
+    throw new IllegalStateException("timed out waiting for " + what + "; logs in " + workDir);
+  }
+
+  /** Kills one process started here (and its children, e.g. a worker's executors). */
+  public static void kill(Process p) throws InterruptedException {
+    p.descendants().forEach(ProcessHandle::destroy);
+    p.destroy();
+    if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (int i = processes.size() - 1; i >= 0; i--) {
+      kill(processes.get(i));
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  static String tail(File f, int chars) {
+    try {
+      String s = Files.readString(f.toPath());
+      return s.substring(Math.max(0, s.length() - chars));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+}
