@@ -1,0 +1,52 @@
+package dev.animegan.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.typesafe.config.ConfigFactory;
+import dev.animegan.core.ingest.CropMode;
+import java.io.File;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Every example in conf/ must load and validate: they are documentation users copy. */
+class ExampleConfigsTest {
+  static Path confDir() {
+    Path p = Paths.get("").toAbsolutePath();
+    while (p != null && !p.resolve("conf/demo.conf").toFile().isFile()) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      throw new IllegalStateException("no conf/ folder above the working directory");
+    }
+    return p.resolve("conf");
+  }
+
+  @Test
+  void everyExampleValidates() {
+    File[] files = confDir().toFile().listFiles((d, n) -> n.endsWith(".conf"));
+    List<String> names = Arrays.stream(files).map(File::getName).sorted().toList();
+    assertEquals(List.of("demo.conf", "hdfs.conf", "local.conf", "standalone.conf"), names);
+    for (File f : files) {
+      // demo.conf gets its inputs and output from jobs/demo.sh's flags.
+      var flags = f.getName().equals("demo.conf")
+          ? ConfigFactory.parseString("animegan.ingest { photos = [\"/p\"], output = \"/o\" }")
+          : ConfigFactory.empty();
+      IngestConfig c = IngestConfig.from(ConfigLoader.load(f.getPath(), flags));
+      assertFalse(c.output().isBlank(), f.getName());
+    }
+  }
+
+  @Test
+  void standaloneExampleSaysWhatItShows() {
+    IngestConfig c = IngestConfig.from(ConfigLoader.load(confDir().resolve("standalone.conf").toString(),
+        ConfigFactory.empty()));
+    assertEquals(WriteMode.ERROR, c.mode());
+    assertEquals(CropMode.GRID, c.tiles().cropMode());
+    assertEquals(60_000_000L, c.tiles().maxPixels());
+    assertEquals(List.of("hayao", "shinkai"), List.copyOf(c.anime().keySet()));
+  }
+}
