@@ -1,0 +1,31 @@
+package org.nd4j.nativeblas;
+
+/**
+ * Compatibility shim so DL4J 1.0.0-M2.1's oneDNN layer helpers can engage.
+ *
+ * <p>{@code org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled()} looks up
+ * {@code org.nd4j.nativeblas.Nd4jCpu$Environment.getInstance().isUseMKLDNN()} by reflection, but
+ * ND4J 1.0.0-M2.1 moved that binding to
+ * {@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment} and renamed the method
+ * {@code isUseONEDNN()}. Without this class the lookup fails silently and every convolution runs
+ * im2col + gemm. This class only forwards the question to the real binding; see
+ * {@code dev.animegan.model.OneDnn} for switching the helpers on.
+ */
+public final class Nd4jCpu {
+  private Nd4jCpu() {}
+
+  /** The one method DL4J's helper check calls. */
+  public static final class Environment {
+    private static final Environment INSTANCE = new Environment();
+
+    private Environment() {}
+
+    public static Environment getInstance() {
+      return INSTANCE;
+    }
+
+    public boolean isUseMKLDNN() {
+      return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
+    }
+  }
+}
