@@ -7,6 +7,8 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -43,23 +45,36 @@ public record PatchDiscriminator(int ch, int stages) {
 
   /** Adds the discriminator to {@code g} reading from {@code input}, names prefixed with {@code prefix}; returns its output vertex. */
   public String addTo(ComputationGraphConfiguration.GraphBuilder g, String input, String prefix) {
+    return addTo(g, input, prefix, false);
+  }
+
+  /**
+   * As {@link #addTo(ComputationGraphConfiguration.GraphBuilder, String, String)}; with {@code frozen}
+   * the layers pass gradients through but never change (the generator's training graph holds such a
+   * copy, refreshed from the discriminator's own graph after each of its steps).
+   */
+  public String addTo(ComputationGraphConfiguration.GraphBuilder g, String input, String prefix, boolean frozen) {
     int channel = ch / 2;
-    String x = conv(g, prefix + "conv_0", input, 3, channel, 1);
+    String x = conv(g, prefix + "conv_0", input, 3, channel, 1, frozen);
     x = lrelu(g, prefix + "conv_0.act", x);
     int inCh = channel;
     for (int i = 1; i <= stages; i++) {
-      x = conv(g, prefix + "conv_s2_" + i, x, inCh, channel * 2, 2);
+      x = conv(g, prefix + "conv_s2_" + i, x, inCh, channel * 2, 2, frozen);
       x = lrelu(g, prefix + "conv_s2_" + i + ".act", x);
-      x = conv(g, prefix + "conv_s1_" + i, x, channel * 2, channel * 4, 1);
-      g.addLayer(prefix + "norm_" + i, new GroupNormalization(channel * 4), x);
+      x = conv(g, prefix + "conv_s1_" + i, x, channel * 2, channel * 4, 1, frozen);
+      g.addLayer(prefix + "norm_" + i, maybeFrozen(new GroupNormalization(channel * 4), frozen), x);
       x = lrelu(g, prefix + "norm_" + i + ".act", prefix + "norm_" + i);
       inCh = channel * 4;
       channel *= 2;
     }
-    x = conv(g, prefix + "last_conv", x, inCh, channel * 2, 1);
-    g.addLayer(prefix + "last_norm", new GroupNormalization(channel * 2), x);
+    x = conv(g, prefix + "last_conv", x, inCh, channel * 2, 1, frozen);
+    g.addLayer(prefix + "last_norm", maybeFrozen(new GroupNormalization(channel * 2), frozen), x);
     x = lrelu(g, prefix + "last_norm.act", prefix + "last_norm");
-    return conv(g, prefix + OUTPUT, x, channel * 2, 1, 1);
+    return conv(g, prefix + OUTPUT, x, channel * 2, 1, 1, frozen);
+  }
+
+  private static Layer maybeFrozen(Layer layer, boolean frozen) {
+    return frozen ? new FrozenLayerWithBackprop(layer) : layer;
   }
 
   /** A standalone discriminator graph (input "input", output {@link #OUTPUT}). */
@@ -72,12 +87,13 @@ public record PatchDiscriminator(int ch, int stages) {
   }
 
   private static String conv(ComputationGraphConfiguration.GraphBuilder g, String name, String in, int nIn, int nOut,
-      int stride) {
+      int stride, boolean frozen) {
     // stride 1: pad 1 all round; stride 2: AnimeGAN pads (k - s) = 1 pixel, on the top and left.
     int[] pad = stride == 1 ? new int[] {1, 1, 1, 1} : new int[] {1, 0, 1, 0};
     g.addLayer(name + ".pad", new ZeroPaddingLayer.Builder(pad[0], pad[1], pad[2], pad[3]).build(), in);
-    g.addLayer(name, new ConvolutionLayer.Builder(3, 3).stride(stride, stride).nIn(nIn).nOut(nOut).hasBias(false)
-        .convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).build(), name + ".pad");
+    g.addLayer(name, maybeFrozen(new ConvolutionLayer.Builder(3, 3).stride(stride, stride).nIn(nIn).nOut(nOut)
+        .hasBias(false).convolutionMode(ConvolutionMode.Truncate).activation(Activation.IDENTITY).build(), frozen),
+        name + ".pad");
     return name;
   }
 

@@ -1,0 +1,286 @@
+package dev.animegan.model.train;
+
+import dev.animegan.model.OneDnn;
+import dev.animegan.model.weights.KerasVgg19Weights;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * AnimeGAN training on one JVM: pretraining (content loss only) and adversarial training (one
+ * discriminator step, then one generator step, per minibatch), with per-term losses, checkpoints
+ * and exact resume. The Spark trainer drives the same graphs.
+ *
+ * <p>Four graphs share parameters by copying after each step: the generator alone (makes the fakes
+ * the discriminator step sees), pretraining, generator training (with frozen copies of D and VGG),
+ * discriminator training. See {@link TrainingGraphs}.
+ */
+public final class Trainer {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+  /** One minibatch, NCHW in [-1, 1]: photos, anime tiles, their gray and edge-smoothed versions (unpaired with photos). */
+  public record Batch(INDArray photo, INDArray anime, INDArray gray, INDArray smooth) {}
+
+  /** Losses of one step: unweighted per-term batch means ({@code g.adv}, {@code d.real}, ...) and the weighted totals. */
+  public record StepLosses(String phase, long step, Map<String, Double> terms) {
+    public boolean allFinite() {
+      return terms.values().stream().allMatch(Double::isFinite);
+    }
+  }
+
+  private final TrainerSettings settings;
+  private final ComputationGraph generator;
+  private final ComputationGraph pretrain;
+  private final ComputationGraph gTrain;
+  private final ComputationGraph dTrain;
+  private final LossCapture pretrainLosses = new LossCapture(TrainingGraphs.PRETRAIN_TERMS);
+  private final LossCapture gLosses = new LossCapture(TrainingGraphs.G_TERMS);
+  private final LossCapture dLosses = new LossCapture(TrainingGraphs.D_TERMS);
+  private final Set<String> generatorLayers;
+  private final Set<String> discriminatorLayers;
+  private long pretrainSteps;
+  private long adversarialSteps;
+  /** Pretraining changed G since the other graphs last got it. */
+  private boolean pretrainAhead;
+
+  private Trainer(TrainerSettings settings, ComputationGraph generator, ComputationGraph pretrain,
+      ComputationGraph gTrain, ComputationGraph dTrain) {
+    this.settings = settings;
+    this.generator = generator;
+    this.pretrain = pretrain;
+    this.gTrain = gTrain;
+    this.dTrain = dTrain;
+    pretrain.addListeners(pretrainLosses);
+    gTrain.addListeners(gLosses);
+    dTrain.addListeners(dLosses);
+    generatorLayers = layerNames(generator, "");
+    discriminatorLayers = layerNames(dTrain, TrainingGraphs.D);
+  }
+
+  /** New networks: seeded init, VGG19 weights loaded (or a random stand-in when allowed). */
+  public static Trainer create(TrainerSettings s) {
+    OneDnn.enable();
+    Nd4j.getRandom().setSeed(s.seed());
+    ComputationGraph generator = new ComputationGraph(TrainingGraphs.generatorOnly(s));
+    generator.init();
+    ComputationGraph pretrain = new ComputationGraph(TrainingGraphs.pretrain(s));
+    pretrain.init();
+    ComputationGraph gTrain = new ComputationGraph(TrainingGraphs.generatorTraining(s));
+    gTrain.init();
+    ComputationGraph dTrain = new ComputationGraph(TrainingGraphs.discriminatorTraining(s));
+    dTrain.init();
+    if (s.vggWeights() != null && !s.vggWeights().isBlank()) {
+      KerasVgg19Weights.load(gTrain, TrainingGraphs.VGG, s.vggWeights());
+    } else if (s.allowRandomVgg()) {
+      LOG.warn("No VGG19 weights ({} is empty): the perceptual network is RANDOM because {} = true. "
+          + "Content and style losses are meaningless; use this for demos and tests only.",
+          KerasVgg19Weights.WEIGHTS_KEY, KerasVgg19Weights.ALLOW_RANDOM_KEY);
+    } else {
+      throw new IllegalArgumentException("No VGG19 weights: set " + KerasVgg19Weights.WEIGHTS_KEY + " to Keras' "
+          + KerasVgg19Weights.EXPECTED_FILE + ", or set " + KerasVgg19Weights.ALLOW_RANDOM_KEY
+          + " = true to train with a random perceptual network (demos and tests only)");
+    }
+    Trainer t = new Trainer(s, generator, pretrain, gTrain, dTrain);
+    copy(gTrain, pretrain, layerNames(gTrain, TrainingGraphs.VGG));
+    copy(generator, pretrain, t.generatorLayers);
+    copy(generator, gTrain, t.generatorLayers);
+    copy(dTrain, gTrain, t.discriminatorLayers);
+    return t;
+  }
+
+  public TrainerSettings settings() {
+    return settings;
+  }
+
+  /** The generator alone (input {@code input}, output {@code out_layer.0}), current after every step. */
+  public ComputationGraph generator() {
+    syncPretrained();
+    return generator;
+  }
+
+  public ComputationGraph generatorTrainingGraph() {
+    return gTrain;
+  }
+
+  public ComputationGraph discriminatorTrainingGraph() {
+    return dTrain;
+  }
+
+  public ComputationGraph pretrainGraph() {
+    return pretrain;
+  }
+
+  public long pretrainSteps() {
+    return pretrainSteps;
+  }
+
+  public long adversarialSteps() {
+    return adversarialSteps;
+  }
+
+  private static INDArray dummyLabels(INDArray x) {
+    return Nd4j.zeros(DataType.FLOAT, x.size(0), 1);
+  }
+
+  /** One pretraining step on photos: content loss only. */
+  public StepLosses pretrainStep(INDArray photo) {
+    pretrain.fit(new MultiDataSet(new INDArray[] {photo}, new INDArray[] {dummyLabels(photo)}));
+    pretrainSteps++;
+    pretrainAhead = true;
+    Map<String, Double> terms = new LinkedHashMap<>();
+    pretrainLosses.last().forEach((k, v) -> terms.put("g." + k, v));
+    terms.put("g.total", pretrain.score());
+    return new StepLosses("pretrain", pretrainSteps, terms);
+  }
+
+  private void syncPretrained() {
+    if (pretrainAhead) {
+      copy(pretrain, generator, generatorLayers);
+      copy(pretrain, gTrain, generatorLayers);
+      pretrainAhead = false;
+    }
+  }
+
+  /** One adversarial step: a discriminator step on this batch's fakes, then a generator step. */
+  public StepLosses adversarialStep(Batch b) {
+    syncPretrained();
+    INDArray fake = generator.outputSingle(false, b.photo());
+    dTrain.fit(new MultiDataSet(new INDArray[] {b.anime(), fake, b.gray(), b.smooth()},
+        new INDArray[] {dummyLabels(b.anime())}));
+    double dTotal = dTrain.score();
+    copy(dTrain, gTrain, discriminatorLayers);
+    gTrain.fit(new MultiDataSet(new INDArray[] {b.photo(), b.gray()}, new INDArray[] {dummyLabels(b.photo())}));
+    double gTotal = gTrain.score();
+    copy(gTrain, generator, generatorLayers);
+    adversarialSteps++;
+    Map<String, Double> terms = new LinkedHashMap<>();
+    gLosses.last().forEach((k, v) -> terms.put("g." + k, v));
+    terms.put("g.total", gTotal);
+    dLosses.last().forEach((k, v) -> terms.put("d." + k, v));
+    terms.put("d.total", dTotal);
+    return new StepLosses("train", adversarialSteps, terms);
+  }
+
+  /** Layer names with parameters, starting with {@code prefix}. */
+  static Set<String> layerNames(ComputationGraph g, String prefix) {
+    return Stream.of(g.getLayers())
+        .filter(l -> l.numParams() > 0)
+        .map(l -> l.conf().getLayer().getLayerName())
+        .filter(n -> n.startsWith(prefix))
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
+  }
+
+  /** Copies the named layers' parameters, tensor by tensor. */
+  static void copy(ComputationGraph from, ComputationGraph to, Set<String> names) {
+    for (String name : names) {
+      Layer src = from.getLayer(name);
+      Layer dst = to.getLayer(name);
+      if (src == null || dst == null) {
+        throw new IllegalStateException("layer " + name + " missing in " + (src == null ? "source" : "target") + " graph");
+      }
+      for (Map.Entry<String, INDArray> p : src.paramTable().entrySet()) {
+        dst.getParam(p.getKey()).assign(p.getValue());
+      }
+    }
+  }
+
+  // ---- checkpoints ----
+
+  private static final String STATE = "state.properties";
+
+  /**
+   * Writes a complete checkpoint to {@code dir} (every graph with its Adam state, and the step
+   * counters) through a temporary sibling folder and a rename, so a crash leaves either the old
+   * checkpoint or the new one.
+   */
+  public void save(Path dir) {
+    syncPretrained();
+    try {
+      Path parent = dir.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".tmp");
+      ModelSerializer.writeModel(pretrain, tmp.resolve("pretrain.zip").toFile(), true);
+      ModelSerializer.writeModel(gTrain, tmp.resolve("generator-training.zip").toFile(), true);
+      ModelSerializer.writeModel(dTrain, tmp.resolve("discriminator-training.zip").toFile(), true);
+      ModelSerializer.writeModel(generator, tmp.resolve("generator.zip").toFile(), false);
+      Properties p = new Properties();
+      p.setProperty("pretrainSteps", Long.toString(pretrainSteps));
+      p.setProperty("adversarialSteps", Long.toString(adversarialSteps));
+      p.setProperty("generatorBase", Integer.toString(settings.generatorBase()));
+      try (OutputStream out = Files.newOutputStream(tmp.resolve(STATE))) {
+        p.store(out, "animegan trainer checkpoint");
+      }
+      if (Files.exists(dir)) {
+        Path old = Files.createTempDirectory(parent, "." + dir.getFileName() + ".old");
+        Files.move(dir, old.resolve("c"), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(old);
+      } else {
+        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + dir, e);
+    }
+  }
+
+  /** Restores a checkpoint written by {@link #save}; training continues exactly where it stopped. */
+  public static Trainer restore(Path dir, TrainerSettings settings) {
+    OneDnn.enable();
+    try {
+      Properties p = new Properties();
+      try (InputStream in = Files.newInputStream(dir.resolve(STATE))) {
+        p.load(in);
+      }
+      ComputationGraph pretrain = ModelSerializer.restoreComputationGraph(dir.resolve("pretrain.zip").toFile(), true);
+      ComputationGraph gTrain = ModelSerializer.restoreComputationGraph(dir.resolve("generator-training.zip").toFile(), true);
+      ComputationGraph dTrain = ModelSerializer.restoreComputationGraph(dir.resolve("discriminator-training.zip").toFile(), true);
+      ComputationGraph generator = new ComputationGraph(TrainingGraphs.generatorOnly(settings));
+      generator.init();
+      Trainer t = new Trainer(settings, generator, pretrain, gTrain, dTrain);
+      copy(gTrain, generator, t.generatorLayers);
+      t.pretrainSteps = Long.parseLong(p.getProperty("pretrainSteps"));
+      t.adversarialSteps = Long.parseLong(p.getProperty("adversarialSteps"));
+      return t;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read checkpoint " + dir, e);
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path f : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(f);
+      }
+    }
+  }
+
+  /** The generator alone as a DL4J model file (for {@code Stylizer} and the inference job). */
+  public void exportGenerator(File file) {
+    try {
+      ModelSerializer.writeModel(generator(), file, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+}

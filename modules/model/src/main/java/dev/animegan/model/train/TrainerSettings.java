@@ -1,0 +1,42 @@
+package dev.animegan.model.train;
+
+import java.io.Serializable;
+
+/**
+ * What the single-JVM {@link Trainer} builds and how it trains.
+ *
+ * @param generatorBase generator width (32 = AnimeGANv2)
+ * @param discriminatorWidth discriminator width (64 = AnimeGAN)
+ * @param discriminatorStages stride-2 stages of the discriminator (2 = AnimeGAN)
+ * @param vggWidthDivisor 1 for VGG19 (required with weights); larger for narrow random stand-ins
+ * @param vggWeights Keras VGG19 .h5, or null
+ * @param allowRandomVgg train with a random perceptual network when {@code vggWeights} is null (tests, demos)
+ * @param tileSize the training tile side (shape inference only; generator and discriminator take any size)
+ */
+public record TrainerSettings(
+    int generatorBase,
+    int discriminatorWidth,
+    int discriminatorStages,
+    int vggWidthDivisor,
+    String vggWeights,
+    boolean allowRandomVgg,
+    int tileSize,
+    LossWeights weights,
+    double pretrainLr,
+    double generatorLr,
+    double discriminatorLr,
+    double beta1,
+    double beta2,
+    long seed) implements Serializable {
+
+  /** AnimeGAN's training: full-size networks, v1 loss weights, pretrain lr 1e-4, G 8e-5, D 1.6e-4, Adam(0.5, 0.999). */
+  public static TrainerSettings animeGan(String vggWeights) {
+    return new TrainerSettings(32, 64, 2, 1, vggWeights, false, 256, LossWeights.animeGanV1(), 1e-4, 8e-5, 1.6e-4,
+        0.5, 0.999, 42);
+  }
+
+  public TrainerSettings withLearningRates(double pretrain, double generator, double discriminator) {
+    return new TrainerSettings(generatorBase, discriminatorWidth, discriminatorStages, vggWidthDivisor, vggWeights,
+        allowRandomVgg, tileSize, weights, pretrain, generator, discriminator, beta1, beta2, seed);
+  }
+}

@@ -1,0 +1,128 @@
+package dev.animegan.model.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** A few real training steps on tiny images with narrow networks (the CPU smoke test). */
+class TrainerTest {
+  @TempDir
+  Path dir;
+
+  static TrainerSettings tiny() {
+    return new TrainerSettings(2, 4, 2, 16, null, true, 16, LossWeights.preset("hayao"), 2e-3, 2e-3, 2e-3, 0.5, 0.999, 42);
+  }
+
+  /** Smooth, seeded images in [-1, 1]. */
+  static INDArray images(long seed, int n, int size) {
+    Nd4j.getRandom().setSeed(seed);
+    INDArray x = Nd4j.rand(DataType.FLOAT, n, 3, size, size).muli(2).subi(1);
+    return x;
+  }
+
+  static Trainer.Batch batch(long seed) {
+    INDArray anime = images(seed + 1, 2, 16);
+    return new Trainer.Batch(images(seed, 2, 16), anime, anime.dup(), anime.mul(0.9));
+  }
+
+  @Test
+  void pretrainingLowersTheContentLoss() {
+    Trainer t = Trainer.create(tiny());
+    INDArray photo = images(1, 2, 16);
+    List<Double> con = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      Trainer.StepLosses l = t.pretrainStep(photo);
+      assertTrue(l.allFinite(), l.toString());
+      con.add(l.terms().get("g.con"));
+    }
+    assertEquals(25, t.pretrainSteps());
+    assertTrue(con.get(24) < 0.8 * con.get(0), "content loss should fall: " + con);
+  }
+
+  @Test
+  void adversarialStepsTrainBothNetworksWithFiniteLosses() {
+    Trainer t = Trainer.create(tiny());
+    t.pretrainStep(images(3, 2, 16));
+    INDArray g0 = t.generator().params().dup();
+    INDArray d0 = t.discriminatorTrainingGraph().params().dup();
+    for (int i = 0; i < 3; i++) {
+      Trainer.StepLosses l = t.adversarialStep(batch(10 + i));
+      assertTrue(l.allFinite(), l.toString());
+      assertEquals(Set.of("g.adv", "g.con", "g.gra", "g.col", "g.tv", "g.total", "d.real", "d.fake", "d.gray", "d.smooth",
+          "d.total"), l.terms().keySet());
+    }
+    assertNotEquals(g0, t.generator().params(), "generator trained");
+    assertNotEquals(d0, t.discriminatorTrainingGraph().params(), "discriminator trained");
+    // The generator-training graph's frozen D is the discriminator just trained.
+    for (String name : Trainer.layerNames(t.discriminatorTrainingGraph(), TrainingGraphs.D)) {
+      assertEquals(t.discriminatorTrainingGraph().getLayer(name).getParam("W"),
+          t.generatorTrainingGraph().getLayer(name).getParam("W"), name);
+    }
+  }
+
+  @Test
+  void resumeFromACheckpointIsExact() {
+    Trainer a = Trainer.create(tiny());
+    a.pretrainStep(images(5, 2, 16));
+    a.adversarialStep(batch(20));
+    a.save(dir.resolve("ckpt"));
+    a.adversarialStep(batch(21));
+    a.adversarialStep(batch(22));
+
+    Trainer b = Trainer.restore(dir.resolve("ckpt"), tiny());
+    assertEquals(1, b.pretrainSteps());
+    assertEquals(1, b.adversarialSteps());
+    b.adversarialStep(batch(21));
+    b.adversarialStep(batch(22));
+    assertEquals(3, b.adversarialSteps());
+    assertEquals(a.generator().params(), b.generator().params());
+    assertEquals(a.discriminatorTrainingGraph().params(), b.discriminatorTrainingGraph().params());
+    assertEquals(a.generatorTrainingGraph().getUpdater().getStateViewArray(),
+        b.generatorTrainingGraph().getUpdater().getStateViewArray(), "Adam state");
+
+    // Saving again over the same folder replaces it completely.
+    b.save(dir.resolve("ckpt"));
+    assertEquals(3, Trainer.restore(dir.resolve("ckpt"), tiny()).adversarialSteps());
+  }
+
+  @Test
+  void exportedGeneratorMapsAnySize() throws Exception {
+    Trainer t = Trainer.create(tiny());
+    t.pretrainStep(images(6, 2, 16));
+    java.io.File f = dir.resolve("generator.zip").toFile();
+    t.exportGenerator(f);
+    ComputationGraph g = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(f, false);
+    INDArray x = images(7, 1, 24);
+    assertEquals(t.generator().outputSingle(x), g.outputSingle(x));
+  }
+
+  @Test
+  void missingVggWeightsNameTheConfigKey() {
+    TrainerSettings s = tiny();
+    TrainerSettings strict = new TrainerSettings(s.generatorBase(), s.discriminatorWidth(), s.discriminatorStages(),
+        s.vggWidthDivisor(), null, false, s.tileSize(), s.weights(), 1e-4, 1e-4, 1e-4, 0.5, 0.999, 1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.create(strict));
+    assertEquals("No VGG19 weights: set animegan.model.vgg19.weights to Keras' vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5, "
+        + "or set animegan.model.vgg19.allow-random-init = true to train with a random perceptual network (demos and tests only)",
+        e.getMessage());
+  }
+
+  @Test
+  void lossPresets() {
+    assertEquals(new LossWeights(300, 1.2, 2.0, 10, 1, 1.2, 1.2, 1.2, 0.8), LossWeights.preset("shinkai"));
+    assertEquals("unknown loss preset 'ghibli'. Allowed values: v1, hayao, paprika, shinkai",
+        assertThrows(IllegalArgumentException.class, () -> LossWeights.preset("ghibli")).getMessage());
+  }
+}
