@@ -3,6 +3,9 @@
 #   jobs/bench.sh ingest [--data DIR] [--work DIR] [spark options]
 #       ingest throughput on DIR/photos + DIR/cartoon (default ../shared/data) on local[2]
 #       (or --master ...), and the raw JPEG decode rate of the same files for comparison.
+#   jobs/bench.sh model [--quick]
+#       generator forward (256², 512², batch 1 and 4, oneDNN helpers on and off), one pretraining
+#       and one adversarial step (batch 4, 256², full-size networks), sgemm GFLOP/s, peak RSS.
 set -euo pipefail
 # shellcheck source=jobs/_common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
@@ -21,11 +24,23 @@ case "$what" in
       animegan_submit dev.animegan.spark.bench.IngestBench animegan-bench-ingest --master 'local[2]' "${data_default[@]}" "$@"
     fi
     ;;
+  model)
+    animegan_check_java
+    cp_file="$ANIMEGAN_ROOT/modules/model/target/runtime-classpath.txt"
+    if [ ! -f "$cp_file" ] || [ ! -d "$ANIMEGAN_ROOT/modules/model/target/classes" ]; then
+      echo "animegan: building the model module ..." >&2
+      (cd "$ANIMEGAN_ROOT" && mvn -B -q -DskipTests package -pl modules/model -am) >&2 || exit 1
+    fi
+    java_bin=java
+    [ -n "${JAVA_HOME:-}" ] && java_bin="$JAVA_HOME/bin/java"
+    exec "$java_bin" -Xmx4g -Dorg.bytedeco.javacpp.maxphysicalbytes="${ANIMEGAN_BENCH_MAXPHYSICALBYTES:-18G}" \
+      -cp "$ANIMEGAN_ROOT/modules/model/target/classes:$(cat "$cp_file")" dev.animegan.model.bench.ModelBench "$@"
+    ;;
   ""|-h|--help)
-    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
     ;;
   *)
-    echo "animegan bench: unknown benchmark '$what' (known: ingest)" >&2
+    echo "animegan bench: unknown benchmark '$what' (known: ingest, model)" >&2
     exit 2
     ;;
 esac

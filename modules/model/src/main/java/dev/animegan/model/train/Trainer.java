@@ -151,7 +151,7 @@ public final class Trainer {
     Map<String, Double> terms = new LinkedHashMap<>();
     pretrainLosses.last().forEach((k, v) -> terms.put("g." + k, v));
     terms.put("g.total", pretrain.score());
-    return new StepLosses("pretrain", pretrainSteps, terms);
+    return logged(new StepLosses("pretrain", pretrainSteps, terms));
   }
 
   private void syncPretrained() {
@@ -179,7 +179,24 @@ public final class Trainer {
     terms.put("g.total", gTotal);
     dLosses.last().forEach((k, v) -> terms.put("d." + k, v));
     terms.put("d.total", dTotal);
-    return new StepLosses("train", adversarialSteps, terms);
+    return logged(new StepLosses("train", adversarialSteps, terms));
+  }
+
+  /** Progress: every step at DEBUG, the first and every tenth at INFO. */
+  private static StepLosses logged(StepLosses l) {
+    if (l.step() == 1 || l.step() % 10 == 0) {
+      LOG.info("{} step {}: {}", l.phase(), l.step(), format(l.terms()));
+    } else if (LOG.isDebugEnabled()) {
+      LOG.debug("{} step {}: {}", l.phase(), l.step(), format(l.terms()));
+    }
+    return l;
+  }
+
+  private static String format(Map<String, Double> terms) {
+    StringBuilder sb = new StringBuilder();
+    terms.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=')
+        .append(String.format(java.util.Locale.ROOT, "%.4g", v)));
+    return sb.toString();
   }
 
   /** Layer names with parameters, starting with {@code prefix}. */

@@ -35,6 +35,15 @@ public record TrainerSettings(
         0.5, 0.999, 42);
   }
 
+  /** The trainer settings a validated config asks for. */
+  public static TrainerSettings from(dev.animegan.core.config.TrainConfig c) {
+    var l = c.losses();
+    return new TrainerSettings(c.generatorBase(), c.discriminatorWidth(), c.discriminatorStages(), c.vggWidthDivisor(),
+        c.vggWeights().isBlank() ? null : c.vggWeights(), c.vggAllowRandomInit(), c.tileSize(),
+        new LossWeights(l.adv(), l.con(), l.gra(), l.col(), l.tv(), l.real(), l.fake(), l.gray(), l.smooth()),
+        c.pretrainLr(), c.generatorLr(), c.discriminatorLr(), c.beta1(), c.beta2(), c.seed());
+  }
+
   public TrainerSettings withLearningRates(double pretrain, double generator, double discriminator) {
     return new TrainerSettings(generatorBase, discriminatorWidth, discriminatorStages, vggWidthDivisor, vggWeights,
         allowRandomVgg, tileSize, weights, pretrain, generator, discriminator, beta1, beta2, seed);

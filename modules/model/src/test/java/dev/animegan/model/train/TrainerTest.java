@@ -98,6 +98,17 @@ class TrainerTest {
   }
 
   @Test
+  void sameSeedSameTraining() {
+    Trainer a = Trainer.create(tiny());
+    Trainer b = Trainer.create(tiny());
+    assertEquals(a.generator().params(), b.generator().params(), "seeded initialisation");
+    Trainer.StepLosses la = a.adversarialStep(batch(30));
+    Trainer.StepLosses lb = b.adversarialStep(batch(30));
+    assertEquals(la.terms(), lb.terms());
+    assertEquals(a.generator().params(), b.generator().params());
+  }
+
+  @Test
   void exportedGeneratorMapsAnySize() throws Exception {
     Trainer t = Trainer.create(tiny());
     t.pretrainStep(images(6, 2, 16));
