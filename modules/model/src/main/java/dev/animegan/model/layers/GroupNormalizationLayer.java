@@ -9,11 +9,14 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Broadcast;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 /**
- * GroupNorm with one group. Per sample n, over its M = C*H*W values:
+ * GroupNorm with one group, computed per sample with libnd4j's fused batchnorm op (the sample's
+ * mean and variance standing in for per-channel statistics). Per sample n, over its M = C*H*W values:
  * {@code xhat = (x - mean) / sqrt(var + eps)}, {@code y = gamma_c * xhat + beta_c}.
  * Backward (hand-written): {@code dbeta_c = sum dy}, {@code dgamma_c = sum dy * xhat},
  * {@code dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / sqrt(var + eps)} with
@@ -32,17 +35,22 @@ public class GroupNormalizationLayer extends BaseLayer<GroupNormalization> {
     }
   }
 
-  /** Per-sample mean [N] and 1/sqrt(var + eps) [N] over each sample's C*H*W values (biased variance, as PyTorch). */
-  private INDArray[] moments(INDArray x2d) {
-    INDArray mean = x2d.mean(1);
-    INDArray var = x2d.var(false, 1);
-    INDArray invStd = Nd4j.math().rsqrt(var.addi(layerConf().getEps()));
-    return new INDArray[] {mean, invStd};
-  }
-
-  /** The input as [N, C*H*W] without copying when it is already contiguous. */
-  private INDArray flat(INDArray x, long n, long m) {
-    return x.isView() || x.ordering() != 'c' ? x.dup('c').reshape('c', n, m) : x.reshape('c', n, m);
+  /**
+   * {@code out[n] = scale_c * (x[n] - shift) / sqrt(variance + eps) + offset_c} for one sample, as
+   * libnd4j's fused {@code batchnorm} op (one pass, multithreaded): the per-channel "statistics"
+   * are the sample's own mean and variance repeated over the channels.
+   */
+  private static void affine(INDArray x, INDArray out, double shift, double variance, double eps, INDArray scale,
+      INDArray offset) {
+    long c = x.size(1);
+    INDArray mean = Nd4j.valueArrayOf(new long[] {c}, shift, x.dataType());
+    INDArray var = Nd4j.valueArrayOf(new long[] {c}, variance, x.dataType());
+    Nd4j.exec(DynamicCustomOp.builder("batchnorm")
+        .addInputs(x, mean, var, scale, offset)
+        .addOutputs(out)
+        .addIntegerArguments(1, 1, 1) // apply scale, apply offset, channel axis 1
+        .addFloatingPointArguments(eps)
+        .build());
   }
 
   @Override
@@ -52,18 +60,16 @@ public class GroupNormalizationLayer extends BaseLayer<GroupNormalization> {
     long[] shape = input.shape();
     long n = shape[0];
     long c = shape[1];
-    long hw = shape[2] * shape[3];
-    INDArray x2 = flat(input, n, c * hw);
-    INDArray[] mo = moments(x2);
-    // y = x * a + b per (sample, channel): a = gamma_c * invStd_n, b = beta_c - mean_n * a.
+    double eps = layerConf().getEps();
     INDArray gamma = getParam(GroupNormParamInitializer.GAMMA).reshape(c);
     INDArray beta = getParam(GroupNormParamInitializer.BETA).reshape(c);
-    INDArray a = mo[1].reshape(n, 1).mmul(gamma.reshape(1, c));
-    INDArray b = Nd4j.create(input.dataType(), n, c).addiRowVector(beta).subi(a.mulColumnVector(mo[0].reshape(n, 1)));
     INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, input.dataType(), shape, 'c');
-    INDArray out3 = out.reshape('c', n, c, hw);
-    Broadcast.mul(x2.reshape('c', n, c, hw), a, out3, 0, 1);
-    Broadcast.add(out3, b, out3, 0, 1);
+    for (long i = 0; i < n; i++) {
+      INDArray xi = input.get(point(i), all(), all(), all()).reshape(1, c, shape[2], shape[3]);
+      double mean = xi.meanNumber().doubleValue();
+      double var = xi.varNumber().doubleValue() * (xi.length() - 1) / xi.length(); // biased, as PyTorch
+      affine(xi, out.get(point(i), all(), all(), all()).reshape(1, c, shape[2], shape[3]), mean, var, eps, gamma, beta);
+    }
     return out;
   }
 
@@ -74,38 +80,40 @@ public class GroupNormalizationLayer extends BaseLayer<GroupNormalization> {
     long[] shape = input.shape();
     long n = shape[0];
     long c = shape[1];
-    long hw = shape[2] * shape[3];
-    long m = c * hw;
-    INDArray x2 = flat(input, n, m);
-    INDArray[] mo = moments(x2);
-    INDArray xhat = Nd4j.create(input.dataType(), n, m);
-    Broadcast.sub(x2, mo[0], xhat, 0);
-    Broadcast.mul(xhat, mo[1], xhat, 0);
-    INDArray xhat3 = xhat.reshape('c', n, c, hw);
-    INDArray dy3 = flat(epsilon, n, m).reshape('c', n, c, hw);
-
-    INDArray dGamma = dy3.mul(xhat3).sum(0, 2).reshape(1, c);
-    INDArray dBeta = dy3.sum(0, 2).reshape(1, c);
-    gradientViews.get(GroupNormParamInitializer.GAMMA).assign(dGamma);
-    gradientViews.get(GroupNormParamInitializer.BETA).assign(dBeta);
-
+    long m = c * shape[2] * shape[3];
+    double eps = layerConf().getEps();
     INDArray gamma = getParam(GroupNormParamInitializer.GAMMA).reshape(c);
-    INDArray dxhat3 = Nd4j.create(input.dataType(), n, c, hw);
-    Broadcast.mul(dy3, gamma, dxhat3, 1);
-    INDArray dxhat = dxhat3.reshape('c', n, m);
-    INDArray meanDxhat = dxhat.mean(1);
-    INDArray meanDxhatXhat = dxhat.mul(xhat).mean(1);
-    // dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) * invStd
-    Broadcast.mul(xhat, meanDxhatXhat, xhat, 0);
-    dxhat.subi(xhat);
-    Broadcast.sub(dxhat, meanDxhat, dxhat, 0);
-    Broadcast.mul(dxhat, mo[1], dxhat, 0);
-
+    INDArray dGamma = Nd4j.zeros(input.dataType(), c);
+    INDArray dBeta = Nd4j.zeros(input.dataType(), c);
+    INDArray zeros = Nd4j.zeros(input.dataType(), c);
+    INDArray dx = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), shape, 'c');
+    for (long i = 0; i < n; i++) {
+      INDArray xi = input.get(point(i), all(), all(), all()).reshape(1, c, shape[2], shape[3]);
+      INDArray dyi = epsilon.get(point(i), all(), all(), all()).reshape(1, c, shape[2], shape[3]);
+      double mean = xi.meanNumber().doubleValue();
+      double var = xi.varNumber().doubleValue() * (m - 1) / m;
+      double invStd = 1.0 / Math.sqrt(var + eps);
+      // Per channel: S_c = sum dy, P_c = sum dy * x; so sum dy * xhat = invStd * (P_c - mean * S_c).
+      INDArray s = dyi.sum(0, 2, 3);
+      INDArray p = dyi.mul(xi).sum(0, 2, 3);
+      INDArray dyXhat = p.sub(s.mul(mean)).muli(invStd);
+      dBeta.addi(s);
+      dGamma.addi(dyXhat);
+      double m1 = gamma.mul(s).sumNumber().doubleValue() / m; // mean(dxhat)
+      double m2 = gamma.mul(dyXhat).sumNumber().doubleValue() / m; // mean(dxhat * xhat)
+      // dx = invStd * (gamma_c * dy - m1 - xhat * m2) = k1_c * dy + k2 * x + k3
+      INDArray k1 = gamma.mul(invStd);
+      double k2 = -invStd * invStd * m2;
+      double k3 = -invStd * m1 + invStd * invStd * m2 * mean;
+      INDArray dxi = dx.get(point(i), all(), all(), all()).reshape(1, c, shape[2], shape[3]);
+      affine(dyi, dxi, 0.0, 1.0 - 1e-5, 1e-5, k1, zeros);
+      dxi.addi(xi.mul(k2)).addi(k3);
+    }
+    gradientViews.get(GroupNormParamInitializer.GAMMA).assign(dGamma.reshape(1, c));
+    gradientViews.get(GroupNormParamInitializer.BETA).assign(dBeta.reshape(1, c));
     Gradient g = new DefaultGradient();
     g.gradientForVariable().put(GroupNormParamInitializer.GAMMA, gradientViews.get(GroupNormParamInitializer.GAMMA));
     g.gradientForVariable().put(GroupNormParamInitializer.BETA, gradientViews.get(GroupNormParamInitializer.BETA));
-    INDArray dx = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), shape, 'c');
-    dx.assign(dxhat.reshape('c', shape));
     return new Pair<>(g, dx);
   }
 
