@@ -241,10 +241,9 @@ public final class Trainer {
       ModelSerializer.writeModel(gTrain, tmp.resolve("generator-training.zip").toFile(), true);
       ModelSerializer.writeModel(dTrain, tmp.resolve("discriminator-training.zip").toFile(), true);
       ModelSerializer.writeModel(generator, tmp.resolve("generator.zip").toFile(), false);
-      Properties p = new Properties();
+      Properties p = settings.toProperties();
       p.setProperty("pretrainSteps", Long.toString(pretrainSteps));
       p.setProperty("adversarialSteps", Long.toString(adversarialSteps));
-      p.setProperty("generatorBase", Integer.toString(settings.generatorBase()));
       try (OutputStream out = Files.newOutputStream(tmp.resolve(STATE))) {
         p.store(out, "animegan trainer checkpoint");
       }
@@ -261,14 +260,43 @@ public final class Trainer {
     }
   }
 
-  /** Restores a checkpoint written by {@link #save}; training continues exactly where it stopped. */
+  /** The settings a checkpoint was written with (its resolved configuration). */
+  public static TrainerSettings savedSettings(Path dir) {
+    return TrainerSettings.fromProperties(readState(dir));
+  }
+
+  private static Properties readState(Path dir) {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(dir.resolve(STATE))) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("not a trainer checkpoint (no readable " + STATE + "): " + dir, e);
+    }
+    return p;
+  }
+
+  /** Restores a checkpoint written by {@link #save} with the settings it was saved with; training continues exactly. */
+  public static Trainer restore(Path dir) {
+    return restore(dir, savedSettings(dir));
+  }
+
+  /**
+   * Restores a checkpoint with {@code settings}, which must describe the same networks as the saved
+   * ones (learning rates and loss weights of the saved graphs are those they were built with).
+   */
   public static Trainer restore(Path dir, TrainerSettings settings) {
     OneDnn.enable();
+    TrainerSettings saved = savedSettings(dir);
+    if (saved.generatorBase() != settings.generatorBase() || saved.discriminatorWidth() != settings.discriminatorWidth()
+        || saved.discriminatorStages() != settings.discriminatorStages()
+        || saved.vggWidthDivisor() != settings.vggWidthDivisor()) {
+      throw new IllegalArgumentException("checkpoint " + dir + " holds networks of generator base " + saved.generatorBase()
+          + ", discriminator " + saved.discriminatorWidth() + "/" + saved.discriminatorStages() + ", VGG divisor "
+          + saved.vggWidthDivisor() + "; the configuration asks for " + settings.generatorBase() + ", "
+          + settings.discriminatorWidth() + "/" + settings.discriminatorStages() + ", " + settings.vggWidthDivisor());
+    }
     try {
-      Properties p = new Properties();
-      try (InputStream in = Files.newInputStream(dir.resolve(STATE))) {
-        p.load(in);
-      }
+      Properties p = readState(dir);
       ComputationGraph pretrain = ModelSerializer.restoreComputationGraph(dir.resolve("pretrain.zip").toFile(), true);
       ComputationGraph gTrain = ModelSerializer.restoreComputationGraph(dir.resolve("generator-training.zip").toFile(), true);
       ComputationGraph dTrain = ModelSerializer.restoreComputationGraph(dir.resolve("discriminator-training.zip").toFile(), true);

@@ -44,6 +44,48 @@ public record TrainerSettings(
         c.pretrainLr(), c.generatorLr(), c.discriminatorLr(), c.beta1(), c.beta2(), c.seed());
   }
 
+  /** The settings as properties {@code settings.NAME}, as a checkpoint stores them. */
+  public java.util.Properties toProperties() {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("settings.generatorBase", Integer.toString(generatorBase));
+    p.setProperty("settings.discriminatorWidth", Integer.toString(discriminatorWidth));
+    p.setProperty("settings.discriminatorStages", Integer.toString(discriminatorStages));
+    p.setProperty("settings.vggWidthDivisor", Integer.toString(vggWidthDivisor));
+    p.setProperty("settings.vggWeights", vggWeights == null ? "" : vggWeights);
+    p.setProperty("settings.allowRandomVgg", Boolean.toString(allowRandomVgg));
+    p.setProperty("settings.tileSize", Integer.toString(tileSize));
+    p.setProperty("settings.losses", weights.adv() + "," + weights.con() + "," + weights.gra() + "," + weights.col() + ","
+        + weights.tv() + "," + weights.real() + "," + weights.fake() + "," + weights.gray() + "," + weights.smooth());
+    p.setProperty("settings.pretrainLr", Double.toString(pretrainLr));
+    p.setProperty("settings.generatorLr", Double.toString(generatorLr));
+    p.setProperty("settings.discriminatorLr", Double.toString(discriminatorLr));
+    p.setProperty("settings.beta1", Double.toString(beta1));
+    p.setProperty("settings.beta2", Double.toString(beta2));
+    p.setProperty("settings.seed", Long.toString(seed));
+    return p;
+  }
+
+  /** The settings stored by {@link #toProperties}. */
+  public static TrainerSettings fromProperties(java.util.Properties p) {
+    double[] l = java.util.Arrays.stream(p.getProperty("settings.losses").split(",")).mapToDouble(Double::parseDouble).toArray();
+    String vgg = p.getProperty("settings.vggWeights");
+    return new TrainerSettings(
+        Integer.parseInt(p.getProperty("settings.generatorBase")),
+        Integer.parseInt(p.getProperty("settings.discriminatorWidth")),
+        Integer.parseInt(p.getProperty("settings.discriminatorStages")),
+        Integer.parseInt(p.getProperty("settings.vggWidthDivisor")),
+        vgg.isEmpty() ? null : vgg,
+        Boolean.parseBoolean(p.getProperty("settings.allowRandomVgg")),
+        Integer.parseInt(p.getProperty("settings.tileSize")),
+        new LossWeights(l[0], l[1], l[2], l[3], l[4], l[5], l[6], l[7], l[8]),
+        Double.parseDouble(p.getProperty("settings.pretrainLr")),
+        Double.parseDouble(p.getProperty("settings.generatorLr")),
+        Double.parseDouble(p.getProperty("settings.discriminatorLr")),
+        Double.parseDouble(p.getProperty("settings.beta1")),
+        Double.parseDouble(p.getProperty("settings.beta2")),
+        Long.parseLong(p.getProperty("settings.seed")));
+  }
+
   public TrainerSettings withLearningRates(double pretrain, double generator, double discriminator) {
     return new TrainerSettings(generatorBase, discriminatorWidth, discriminatorStages, vggWidthDivisor, vggWeights,
         allowRandomVgg, tileSize, weights, pretrain, generator, discriminator, beta1, beta2, seed);

@@ -81,7 +81,8 @@ class TrainerTest {
     a.adversarialStep(batch(21));
     a.adversarialStep(batch(22));
 
-    Trainer b = Trainer.restore(dir.resolve("ckpt"), tiny());
+    assertEquals(tiny(), Trainer.savedSettings(dir.resolve("ckpt")), "the checkpoint holds the resolved settings");
+    Trainer b = Trainer.restore(dir.resolve("ckpt"));
     assertEquals(1, b.pretrainSteps());
     assertEquals(1, b.adversarialSteps());
     b.adversarialStep(batch(21));
@@ -95,6 +96,12 @@ class TrainerTest {
     // Saving again over the same folder replaces it completely.
     b.save(dir.resolve("ckpt"));
     assertEquals(3, Trainer.restore(dir.resolve("ckpt"), tiny()).adversarialSteps());
+    TrainerSettings wider = new TrainerSettings(4, 4, 2, 16, null, true, 16, LossWeights.animeGanV1(), 1e-3, 1e-3, 1e-3,
+        0.5, 0.999, 42);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.restore(dir.resolve("ckpt"), wider));
+    assertEquals("checkpoint " + dir.resolve("ckpt") + " holds networks of generator base 2, discriminator 4/2, VGG divisor 16;"
+        + " the configuration asks for 4, 4/2, 16", e.getMessage());
   }
 
   @Test
