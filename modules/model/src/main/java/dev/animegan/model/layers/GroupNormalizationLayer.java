@@ -53,6 +53,17 @@ public class GroupNormalizationLayer extends BaseLayer<GroupNormalization> {
         .build());
   }
 
+  /**
+   * Mean and biased variance of one sample from two fast reductions (sum and L2 norm):
+   * var = E[x²] - mean², accumulated in double on the host.
+   */
+  private static double[] moments(INDArray x) {
+    double m = x.length();
+    double mean = x.sumNumber().doubleValue() / m;
+    double norm2 = x.norm2Number().doubleValue();
+    return new double[] {mean, Math.max(0.0, norm2 * norm2 / m - mean * mean)};
+  }
+
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
     assertInputSet(false);
@@ -66,9 +77,8 @@ public class GroupNormalizationLayer extends BaseLayer<GroupNormalization> {
     INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, input.dataType(), shape, 'c');
     for (long i = 0; i < n; i++) {
       INDArray xi = input.get(point(i), all(), all(), all()).reshape(1, c, shape[2], shape[3]);
-      double mean = xi.meanNumber().doubleValue();
-      double var = xi.varNumber().doubleValue() * (xi.length() - 1) / xi.length(); // biased, as PyTorch
-      affine(xi, out.get(point(i), all(), all(), all()).reshape(1, c, shape[2], shape[3]), mean, var, eps, gamma, beta);
+      double[] mo = moments(xi);
+      affine(xi, out.get(point(i), all(), all(), all()).reshape(1, c, shape[2], shape[3]), mo[0], mo[1], eps, gamma, beta);
     }
     return out;
   }
@@ -90,9 +100,9 @@ public class GroupNormalizationLayer extends BaseLayer<GroupNormalization> {
     for (long i = 0; i < n; i++) {
       INDArray xi = input.get(point(i), all(), all(), all()).reshape(1, c, shape[2], shape[3]);
       INDArray dyi = epsilon.get(point(i), all(), all(), all()).reshape(1, c, shape[2], shape[3]);
-      double mean = xi.meanNumber().doubleValue();
-      double var = xi.varNumber().doubleValue() * (m - 1) / m;
-      double invStd = 1.0 / Math.sqrt(var + eps);
+      double[] mo = moments(xi);
+      double mean = mo[0];
+      double invStd = 1.0 / Math.sqrt(mo[1] + eps);
       // Per channel: S_c = sum dy, P_c = sum dy * x; so sum dy * xhat = invStd * (P_c - mean * S_c).
       INDArray s = dyi.sum(0, 2, 3);
       INDArray p = dyi.mul(xi).sum(0, 2, 3);
