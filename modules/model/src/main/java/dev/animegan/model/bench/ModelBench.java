@@ -43,7 +43,7 @@ public final class ModelBench {
     ComputationGraph g = generator();
     for (int size : quick ? new int[] {256} : new int[] {256, 512}) {
       for (int batch : new int[] {1, 4}) {
-        report.put("generator_forward_" + size + "_b" + batch, forward(g, batch, size, quick ? 1 : 3));
+        report.put("generator_forward_" + size + "_b" + batch, forward(g, batch, size, quick ? 1 : (size == 256 ? 6 : 3)));
       }
     }
     g = null;

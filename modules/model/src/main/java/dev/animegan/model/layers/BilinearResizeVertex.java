@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code F.interpolate(x, size=ref.shape[2:], mode="bilinear", align_corners=True)}): input 0 is
  * resized to the height and width of input 1, whose values are not used (its gradient is zero).
  * AnimeGANv2 uses it to upsample back to block_a's size and to the input size, so a fully
- * convolutional generator works at any H and W. Configuration only; {@link BilinearResizeVertexImpl} computes.
+ * convolutional generator works at any H and W.
  */
 public class BilinearResizeVertex extends GraphVertex {
   private static final long serialVersionUID = 1L;
@@ -52,7 +52,7 @@ public class BilinearResizeVertex extends GraphVertex {
   @Override
   public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
       INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
-    return new BilinearResizeVertexImpl(graph, name, idx, networkDatatype);
+    return new FunctionVertexImpl(graph, name, idx, networkDatatype, new BilinearResizeVertexImpl(), toString());
   }
 
   @Override

@@ -1,27 +1,16 @@
 package dev.animegan.model.layers;
 
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.api.MaskState;
-import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
-import org.deeplearning4j.nn.workspace.ArrayType;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Resizing is linear and separable: {@code out = Rh · x · Rw^T} per sample and channel, with
- * interpolation matrices Rh [Ho, Hi] and Rw [Wo, Wi]; so the backward pass is
- * {@code dx = Rh^T · dout · Rw}. Both run as two matrix products.
+ * The computation of {@link BilinearResizeVertex}. Resizing is linear and separable:
+ * {@code out = Rh · x · Rw^T} per sample and channel, with interpolation matrices Rh [Ho, Hi] and
+ * Rw [Wo, Wi]; so the backward pass is {@code dx = Rh^T · dout · Rw}. Both run as two matrix
+ * products. The size reference (input 1) gets a zero gradient.
  */
-public class BilinearResizeVertexImpl extends BaseGraphVertex {
-
-  public BilinearResizeVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
-    super(graph, name, vertexIndex, null, null, dataType);
-  }
+final class BilinearResizeVertexImpl implements VertexFunction {
 
   /** The align_corners=True interpolation matrix from {@code in} to {@code out} samples, [out, in]. */
   static INDArray interpolation(int out, int in, DataType type) {
@@ -51,72 +40,34 @@ public class BilinearResizeVertexImpl extends BaseGraphVertex {
     return both.reshape('c', ho, n * c, wo).permute(1, 0, 2).dup('c').reshape('c', n, c, ho, wo);
   }
 
-  @Override
-  public boolean hasLayer() {
-    return false;
-  }
-
-  @Override
-  public Layer getLayer() {
-    return null;
-  }
-
-  private void checkInputs() {
-    if (inputs == null || inputs.length != 2 || inputs[0] == null || inputs[1] == null
-        || inputs[0].rank() != 4 || inputs[1].rank() != 4) {
-      throw new IllegalStateException("BilinearResizeVertex " + vertexName + " needs two NCHW inputs");
+  private static void check(INDArray[] inputs) {
+    if (inputs.length != 2 || inputs[0] == null || inputs[1] == null || inputs[0].rank() != 4 || inputs[1].rank() != 4) {
+      throw new IllegalStateException("BilinearResizeVertex needs two NCHW inputs");
     }
   }
 
   @Override
-  public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
-    checkInputs();
+  public INDArray forward(INDArray[] inputs) {
+    check(inputs);
     INDArray x = inputs[0];
     int hi = (int) x.size(2);
     int wi = (int) x.size(3);
     int ho = (int) inputs[1].size(2);
     int wo = (int) inputs[1].size(3);
-    INDArray result = hi == ho && wi == wo
-        ? x
-        : apply(x, interpolation(ho, hi, x.dataType()), interpolation(wo, wi, x.dataType()));
-    INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, x.dataType(), new long[] {x.size(0), x.size(1), ho, wo}, 'c');
-    out.assign(result);
-    return out;
+    return hi == ho && wi == wo ? x : apply(x, interpolation(ho, hi, x.dataType()), interpolation(wo, wi, x.dataType()));
   }
 
   @Override
-  public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
-    checkInputs();
+  public INDArray[] backward(INDArray[] inputs, INDArray epsilon) {
+    check(inputs);
     INDArray x = inputs[0];
     int hi = (int) x.size(2);
     int wi = (int) x.size(3);
     int ho = (int) epsilon.size(2);
     int wo = (int) epsilon.size(3);
-    INDArray grad = hi == ho && wi == wo
+    INDArray dx = hi == ho && wi == wo
         ? epsilon
         : apply(epsilon, interpolation(ho, hi, x.dataType()).transpose(), interpolation(wo, wi, x.dataType()).transpose());
-    INDArray dx = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, x.dataType(), x.shape(), 'c');
-    dx.assign(grad);
-    INDArray dRef = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, inputs[1].dataType(), inputs[1].shape(), 'c');
-    dRef.assign(0);
-    return new Pair<>(null, new INDArray[] {dx, dRef});
-  }
-
-  @Override
-  public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
-    if (backpropGradientsViewArray != null) {
-      throw new IllegalStateException("BilinearResizeVertex has no parameters");
-    }
-  }
-
-  @Override
-  public Pair<INDArray, MaskState> feedForwardMaskArrays(INDArray[] maskArrays, MaskState currentMaskState,
-      int minibatchSize) {
-    return new Pair<>(null, currentMaskState);
-  }
-
-  @Override
-  public String toString() {
-    return "BilinearResizeVertexImpl(" + vertexName + ")";
+    return new INDArray[] {dx, Nd4j.zeros(inputs[1].dataType(), inputs[1].shape())};
   }
 }
