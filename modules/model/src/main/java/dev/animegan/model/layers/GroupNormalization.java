@@ -13,6 +13,8 @@ import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.regularization.Regularization;
 
@@ -28,12 +30,24 @@ public class GroupNormalization extends FeedForwardLayer {
   private double eps = 1e-5;
 
   /** For JSON. */
-  public GroupNormalization() {}
+  public GroupNormalization() {
+    this.activationFn = new ActivationIdentity();
+  }
 
-  /** A layer for {@code channels} channels (0: taken from the input type). */
+  /** A layer for {@code channels} channels (0: taken from the input type), no activation. */
   public GroupNormalization(long channels) {
+    this();
     this.nIn = channels;
     this.nOut = channels;
+  }
+
+  /**
+   * Applies {@code activation} to the normalised output in place (saves the separate activation
+   * layer's copy of the whole map); the backward pass goes through it first.
+   */
+  public GroupNormalization activation(IActivation activation) {
+    this.activationFn = activation;
+    return this;
   }
 
   public double getEps() {
@@ -116,6 +130,7 @@ public class GroupNormalization extends FeedForwardLayer {
 
   @Override
   public String toString() {
-    return "GroupNormalization(" + getLayerName() + ", groups=1, channels=" + nOut + ", eps=" + eps + ")";
+    return "GroupNormalization(" + getLayerName() + ", groups=1, channels=" + nOut + ", eps=" + eps + ", activation="
+        + activationFn + ")";
   }
 }

@@ -7,6 +7,8 @@ import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -80,6 +82,10 @@ public class GroupNormalizationLayer extends BaseLayer<GroupNormalization> {
       double[] mo = moments(xi);
       affine(xi, out.get(point(i), all(), all(), all()).reshape(1, c, shape[2], shape[3]), mo[0], mo[1], eps, gamma, beta);
     }
+    IActivation act = layerConf().getActivationFn();
+    if (act != null && !(act instanceof ActivationIdentity)) {
+      act.getActivation(out, training);
+    }
     return out;
   }
 
@@ -96,6 +102,18 @@ public class GroupNormalizationLayer extends BaseLayer<GroupNormalization> {
     INDArray dGamma = Nd4j.zeros(input.dataType(), c);
     INDArray dBeta = Nd4j.zeros(input.dataType(), c);
     INDArray zeros = Nd4j.zeros(input.dataType(), c);
+    IActivation act = layerConf().getActivationFn();
+    if (act != null && !(act instanceof ActivationIdentity)) {
+      // Back through the fused activation: recompute the normalised (pre-activation) output.
+      INDArray pre = Nd4j.create(input.dataType(), shape);
+      for (long i = 0; i < n; i++) {
+        INDArray xi = input.get(point(i), all(), all(), all()).reshape(1, c, shape[2], shape[3]);
+        double[] mo = moments(xi);
+        affine(xi, pre.get(point(i), all(), all(), all()).reshape(1, c, shape[2], shape[3]), mo[0], mo[1], eps, gamma,
+            getParam(GroupNormParamInitializer.BETA).reshape(c));
+      }
+      epsilon = act.backprop(pre, epsilon.dup()).getFirst();
+    }
     INDArray dx = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), shape, 'c');
     for (long i = 0; i < n; i++) {
       INDArray xi = input.get(point(i), all(), all(), all()).reshape(1, c, shape[2], shape[3]);

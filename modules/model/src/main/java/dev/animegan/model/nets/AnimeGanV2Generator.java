@@ -8,7 +8,6 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -114,9 +113,9 @@ public record AnimeGanV2Generator(int base) {
           .depthMultiplier(1).nOut(nOut).hasBias(bias).convolutionMode(ConvolutionMode.Truncate)
           .activation(Activation.IDENTITY).build(), x);
     }
-    g.addLayer(prefix + ".2", new GroupNormalization(nOut), prefix + ".1");
-    g.addLayer(prefix + ".act", new ActivationLayer.Builder().activation(new ActivationLReLU(0.2)).build(), prefix + ".2");
-    return prefix + ".act";
+    // GroupNorm with the LeakyReLU fused into it (one pass less than a separate activation layer).
+    g.addLayer(prefix + ".2", new GroupNormalization(nOut).activation(new ActivationLReLU(0.2)), prefix + ".1");
+    return prefix + ".2";
   }
 
   /**

@@ -47,6 +47,27 @@ class GroupNormalizationTest {
   void gradientCheck() {
     GradientChecks.check(GradientChecks.network(new GroupNormalization(), 3, 4, 5), 2, 3, 4, 5, new long[] {2, 3, 4, 5});
     GradientChecks.check(GradientChecks.network(new GroupNormalization(), 1, 3, 3), 3, 1, 3, 3, new long[] {3, 1, 3, 3});
+    GradientChecks.check(GradientChecks.network(
+        new GroupNormalization().activation(new org.nd4j.linalg.activations.impl.ActivationLReLU(0.2)), 3, 4, 5),
+        2, 3, 4, 5, new long[] {2, 3, 4, 5});
+  }
+
+  @Test
+  void fusedLeakyReluEqualsASeparateActivation() {
+    INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 3, 4, 5).subi(0.5);
+    MultiLayerConfiguration fused = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).list()
+        .layer(new GroupNormalization().activation(new org.nd4j.linalg.activations.impl.ActivationLReLU(0.2)))
+        .setInputType(InputType.convolutional(4, 5, 3)).build();
+    MultiLayerConfiguration separate = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).list()
+        .layer(new GroupNormalization())
+        .layer(new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder()
+            .activation(new org.nd4j.linalg.activations.impl.ActivationLReLU(0.2)).build())
+        .setInputType(InputType.convolutional(4, 5, 3)).build();
+    MultiLayerNetwork a = new MultiLayerNetwork(fused);
+    a.init();
+    MultiLayerNetwork b = new MultiLayerNetwork(separate);
+    b.init();
+    assertEquals(b.output(x), a.output(x));
   }
 
   @Test
