@@ -24,8 +24,15 @@ public final class Nd4jCpu {
       return INSTANCE;
     }
 
+    /** Reflection, so this module also compiles against the CUDA backend (where oneDNN does not apply). */
     public boolean isUseMKLDNN() {
-      return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
+      try {
+        Class<?> env = Class.forName("org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment");
+        Object instance = env.getMethod("getInstance").invoke(null);
+        return (Boolean) env.getMethod("isUseONEDNN").invoke(instance);
+      } catch (ReflectiveOperationException | LinkageError e) {
+        return false;
+      }
     }
   }
 }
