@@ -127,6 +127,26 @@ class ImageDecoderTest {
   }
 
   @Test
+  void animatedGifGivesItsFirstFrame() throws Exception {
+    javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("gif").next();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (javax.imageio.stream.ImageOutputStream out = javax.imageio.ImageIO.createImageOutputStream(bytes)) {
+      writer.setOutput(out);
+      writer.prepareWriteSequence(null);
+      writer.writeToSequence(new javax.imageio.IIOImage(
+          TestImages.palette(12, 10, new int[] {0xFF112233, 0xFF112233, 0xFF112233, 0xFF112233}), null, null), null);
+      writer.writeToSequence(new javax.imageio.IIOImage(
+          TestImages.palette(12, 10, new int[] {0xFFCC0000, 0xFFCC0000, 0xFFCC0000, 0xFFCC0000}), null, null), null);
+      writer.endWriteSequence();
+    } finally {
+      writer.dispose();
+    }
+    RgbImage first = ok(bytes.toByteArray(), ImageFormat.GIF).image();
+    assertEquals(12, first.width());
+    assertEquals(0x112233, first.rgbAt(5, 5), "the first frame, not the last");
+  }
+
+  @Test
   void webpLossyAndLosslessWithAlpha() {
     RgbImage scene = ok(resource("scene.png"), ImageFormat.PNG).image();
     RgbImage lossy = ok(resource("lossy.webp"), ImageFormat.WEBP).image();
