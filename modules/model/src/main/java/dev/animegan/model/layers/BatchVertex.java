@@ -3,13 +3,8 @@ package dev.animegan.model.layers;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import java.util.Objects;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -20,7 +15,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * sets in one pass: {@code CONCAT} stacks its inputs along dimension 0 (all the same minibatch size);
  * {@code SLICE} takes part {@code part} of {@code parts} equal parts of its input along dimension 0.
  */
-public class BatchVertex extends GraphVertex {
+public class BatchVertex extends FunctionVertex {
   private static final long serialVersionUID = 1L;
 
   /** The operations. */
@@ -90,13 +85,8 @@ public class BatchVertex extends GraphVertex {
   }
 
   @Override
-  public long numParams(boolean backprop) {
-    return 0;
-  }
-
-  @Override
   public int minVertexInputs() {
-    return op == Op.CONCAT ? 1 : 1;
+    return 1;
   }
 
   @Override
@@ -105,10 +95,13 @@ public class BatchVertex extends GraphVertex {
   }
 
   @Override
-  public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
-      INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
-    VertexFunction fn = op == Op.CONCAT ? new Concat() : new Slice(part, parts);
-    return new FunctionVertexImpl(graph, name, idx, networkDatatype, fn, toString());
+  VertexFunction function() {
+    return op == Op.CONCAT ? new Concat() : new Slice(part, parts);
+  }
+
+  @Override
+  long workingMemoryPerExample(InputType output) {
+    return 0;
   }
 
   @Override
@@ -119,12 +112,6 @@ public class BatchVertex extends GraphVertex {
       }
     }
     return vertexInputs[0];
-  }
-
-  @Override
-  public MemoryReport getMemoryReport(InputType... vertexInputs) {
-    return new LayerMemoryReport.Builder(null, BatchVertex.class, vertexInputs[0], vertexInputs[0])
-        .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
   }
 
   @Override

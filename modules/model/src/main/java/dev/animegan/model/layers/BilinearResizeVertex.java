@@ -1,12 +1,7 @@
 package dev.animegan.model.layers;
 
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -16,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * AnimeGANv2 uses it to upsample back to block_a's size and to the input size, so a fully
  * convolutional generator works at any H and W.
  */
-public class BilinearResizeVertex extends GraphVertex {
+public class BilinearResizeVertex extends FunctionVertex {
   private static final long serialVersionUID = 1L;
 
   @Override
@@ -35,11 +30,6 @@ public class BilinearResizeVertex extends GraphVertex {
   }
 
   @Override
-  public long numParams(boolean backprop) {
-    return 0;
-  }
-
-  @Override
   public int minVertexInputs() {
     return 2;
   }
@@ -50,9 +40,8 @@ public class BilinearResizeVertex extends GraphVertex {
   }
 
   @Override
-  public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
-      INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
-    return new FunctionVertexImpl(graph, name, idx, networkDatatype, new BilinearResizeVertexImpl(), toString());
+  VertexFunction function() {
+    return new BilinearResizeVertexImpl();
   }
 
   @Override
@@ -63,16 +52,6 @@ public class BilinearResizeVertex extends GraphVertex {
       throw new InvalidInputTypeException("BilinearResizeVertex needs two convolutional inputs (tensor, size reference)");
     }
     return InputType.convolutional(ref.getHeight(), ref.getWidth(), x.getChannels(), x.getFormat());
-  }
-
-  @Override
-  public MemoryReport getMemoryReport(InputType... vertexInputs) {
-    InputType out = getOutputType(-1, vertexInputs);
-    return new LayerMemoryReport.Builder(null, BilinearResizeVertex.class, vertexInputs[0], out)
-        .standardMemory(0, 0)
-        .workingMemory(0, 0, 0, out.arrayElementsPerExample())
-        .cacheMemory(0, 0)
-        .build();
   }
 
   @Override

@@ -5,13 +5,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import java.util.Locale;
 import java.util.Objects;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -28,7 +23,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * With {@code channel >= 0} only that channel of NCHW inputs counts (the colour loss takes L1 of Y and
  * Huber of U and V). The batch mean of the output is the loss as AnimeGAN computes it.
  */
-public class ScalarLossVertex extends GraphVertex {
+public class ScalarLossVertex extends FunctionVertex {
   private static final long serialVersionUID = 1L;
 
   /** The loss kinds. */
@@ -122,11 +117,6 @@ public class ScalarLossVertex extends GraphVertex {
   }
 
   @Override
-  public long numParams(boolean backprop) {
-    return 0;
-  }
-
-  @Override
   public int minVertexInputs() {
     return twoInputs() ? 2 : 1;
   }
@@ -137,9 +127,13 @@ public class ScalarLossVertex extends GraphVertex {
   }
 
   @Override
-  public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
-      INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
-    return new FunctionVertexImpl(graph, name, idx, networkDatatype, new Fn(kind, target, delta, channel), toString());
+  VertexFunction function() {
+    return new Fn(kind, target, delta, channel);
+  }
+
+  @Override
+  long workingMemoryPerExample(InputType output) {
+    return 0;
   }
 
   @Override
@@ -148,12 +142,6 @@ public class ScalarLossVertex extends GraphVertex {
       throw new InvalidInputTypeException(this + " takes " + minVertexInputs() + " input(s), got " + vertexInputs.length);
     }
     return InputType.feedForward(1);
-  }
-
-  @Override
-  public MemoryReport getMemoryReport(InputType... vertexInputs) {
-    return new LayerMemoryReport.Builder(null, ScalarLossVertex.class, vertexInputs[0], InputType.feedForward(1))
-        .standardMemory(0, 0).workingMemory(0, 0, 0, 0).cacheMemory(0, 0).build();
   }
 
   @Override

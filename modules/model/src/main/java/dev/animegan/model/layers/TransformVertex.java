@@ -4,13 +4,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 import java.util.Locale;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -25,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *       BGR in 0..255 minus the ImageNet mean (103.939, 116.779, 123.68).
  * </ul>
  */
-public class TransformVertex extends GraphVertex {
+public class TransformVertex extends FunctionVertex {
   private static final long serialVersionUID = 1L;
 
   /** The transforms. */
@@ -72,11 +67,6 @@ public class TransformVertex extends GraphVertex {
   }
 
   @Override
-  public long numParams(boolean backprop) {
-    return 0;
-  }
-
-  @Override
   public int minVertexInputs() {
     return 1;
   }
@@ -87,16 +77,14 @@ public class TransformVertex extends GraphVertex {
   }
 
   @Override
-  public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
-      INDArray paramsView, boolean initializeParams, DataType networkDatatype) {
-    VertexFunction fn = switch (kind) {
+  VertexFunction function() {
+    return switch (kind) {
       case GRAM -> new Gram();
       case RGB_TO_YUV -> new PerPixelLinear(YUV, new double[] {0.5, 0.5, 0.5}, 0.5);
       case VGG_PREPROCESS -> new PerPixelLinear(
           new double[][] {{0, 0, 1}, {0, 1, 0}, {1, 0, 0}},
           new double[] {127.5 - BGR_MEAN[0], 127.5 - BGR_MEAN[1], 127.5 - BGR_MEAN[2]}, 127.5);
     };
-    return new FunctionVertexImpl(graph, name, idx, networkDatatype, fn, toString());
   }
 
   @Override
@@ -108,13 +96,6 @@ public class TransformVertex extends GraphVertex {
       throw new InvalidInputTypeException(this + " needs 3 channels (RGB), got " + c.getChannels());
     }
     return kind == Kind.GRAM ? InputType.feedForward(c.getChannels() * c.getChannels()) : c;
-  }
-
-  @Override
-  public MemoryReport getMemoryReport(InputType... vertexInputs) {
-    InputType out = getOutputType(-1, vertexInputs);
-    return new LayerMemoryReport.Builder(null, TransformVertex.class, vertexInputs[0], out)
-        .standardMemory(0, 0).workingMemory(0, 0, 0, out.arrayElementsPerExample()).cacheMemory(0, 0).build();
   }
 
   @Override

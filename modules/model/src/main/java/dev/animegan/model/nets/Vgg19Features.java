@@ -31,11 +31,6 @@ public final class Vgg19Features {
 
   private Vgg19Features() {}
 
-  /** Channels of the output at a given width divisor (512 at full width). */
-  public static int outputChannels(int widthDivisor) {
-    return Math.max(1, 512 / widthDivisor);
-  }
-
   /**
    * Adds the network to {@code g} reading [-1, 1] RGB from {@code input}; vertex names are
    * {@code prefix + Keras name}. Returns the output vertex ({@code prefix + "block4_conv4"}).

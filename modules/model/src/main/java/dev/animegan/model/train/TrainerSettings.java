@@ -85,9 +85,4 @@ public record TrainerSettings(
         Double.parseDouble(p.getProperty("settings.beta2")),
         Long.parseLong(p.getProperty("settings.seed")));
   }
-
-  public TrainerSettings withLearningRates(double pretrain, double generator, double discriminator) {
-    return new TrainerSettings(generatorBase, discriminatorWidth, discriminatorStages, vggWidthDivisor, vggWeights,
-        allowRandomVgg, tileSize, weights, pretrain, generator, discriminator, beta1, beta2, seed);
-  }
 }

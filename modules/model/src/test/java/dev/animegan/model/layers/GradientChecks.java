@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -22,8 +23,31 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * Gradient checks of a custom layer in double precision: a 1x1 convolution (so the check sees the
  * custom layer's input gradient through the convolution's parameters), the layer, and an MSE loss.
  */
-final class GradientChecks {
+public final class GradientChecks {
   private GradientChecks() {}
+
+  /**
+   * DL4J's finite-difference check of every parameter of a graph in double precision (epsilon 1e-6),
+   * printing failures; true when all pass.
+   *
+   * @param maxPerParam 0 checks every value; otherwise a subset per parameter array
+   */
+  public static boolean graphPasses(ComputationGraph net, INDArray[] inputs, INDArray[] labels, double maxRelError,
+      double minAbsoluteError, int maxPerParam) {
+    GradientCheckUtil.GraphConfig c = new GradientCheckUtil.GraphConfig().net(net)
+        .inputs(inputs).labels(labels)
+        .epsilon(1e-6).maxRelError(maxRelError).minAbsoluteError(minAbsoluteError)
+        .print(GradientCheckUtil.PrintMode.FAILURES_ONLY).exitOnFirstError(false);
+    if (maxPerParam > 0) {
+      c.subset(true).maxPerParam(maxPerParam);
+    }
+    return GradientCheckUtil.checkGradients(c);
+  }
+
+  /** {@link #graphPasses} with the tolerances of the layer checks: relative 1e-5, absolute 1e-9, every value. */
+  public static boolean graphPasses(ComputationGraph net, INDArray[] inputs, INDArray[] labels) {
+    return graphPasses(net, inputs, labels, 1e-5, 1e-9, 0);
+  }
 
   static MultiLayerConfiguration network(Layer layer, int channels, int h, int w) {
     return new NeuralNetConfiguration.Builder()
