@@ -8,11 +8,11 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Records the batch mean of each {@code loss.NAME} vertex during the forward pass of {@code fit}. */
-final class LossCapture extends BaseTrainingListener {
+public final class LossCapture extends BaseTrainingListener {
   private final List<String> terms;
   private final Map<String, Double> last = new LinkedHashMap<>();
 
-  LossCapture(List<String> terms) {
+  public LossCapture(List<String> terms) {
     this.terms = terms;
   }
 
@@ -25,7 +25,7 @@ final class LossCapture extends BaseTrainingListener {
     }
   }
 
-  Map<String, Double> last() {
+  public Map<String, Double> last() {
     return new LinkedHashMap<>(last);
   }
 }

@@ -154,6 +154,32 @@ public final class Trainer {
     return logged(new StepLosses("pretrain", pretrainSteps, terms));
   }
 
+  /** Brings every graph up to date with the one trained last (needed before reading a graph other than the one trained). */
+  public void sync() {
+    syncPretrained();
+  }
+
+  /**
+   * The pretraining graph's parameters were changed in place by {@code steps} minibatch steps run
+   * elsewhere (the distributed trainer averages workers' parameters into it).
+   */
+  public void pretrainGraphAdvanced(long steps) {
+    pretrainSteps += steps;
+    pretrainAhead = true;
+  }
+
+  /**
+   * The generator-training graph's parameters (G and its frozen copy of D) were changed in place by
+   * {@code steps} adversarial steps run elsewhere: copies them into the other graphs.
+   */
+  public void generatorTrainingGraphAdvanced(long steps) {
+    syncPretrained();
+    copy(gTrain, generator, generatorLayers);
+    copy(gTrain, pretrain, generatorLayers);
+    copy(gTrain, dTrain, discriminatorLayers);
+    adversarialSteps += steps;
+  }
+
   private void syncPretrained() {
     if (pretrainAhead) {
       copy(pretrain, generator, generatorLayers);
@@ -232,6 +258,11 @@ public final class Trainer {
    * checkpoint or the new one.
    */
   public void save(Path dir) {
+    save(dir, Map.of());
+  }
+
+  /** As {@link #save(Path)}, with extra entries (e.g. the data position of a distributed run) in its state file. */
+  public void save(Path dir, Map<String, String> extra) {
     syncPretrained();
     try {
       Path parent = dir.toAbsolutePath().getParent();
@@ -244,6 +275,7 @@ public final class Trainer {
       Properties p = settings.toProperties();
       p.setProperty("pretrainSteps", Long.toString(pretrainSteps));
       p.setProperty("adversarialSteps", Long.toString(adversarialSteps));
+      extra.forEach(p::setProperty);
       try (OutputStream out = Files.newOutputStream(tmp.resolve(STATE))) {
         p.store(out, "animegan trainer checkpoint");
       }
@@ -263,6 +295,11 @@ public final class Trainer {
   /** The settings a checkpoint was written with (its resolved configuration). */
   public static TrainerSettings savedSettings(Path dir) {
     return TrainerSettings.fromProperties(readState(dir));
+  }
+
+  /** Everything a checkpoint's state file holds: settings, step counters and the extra entries given to {@link #save}. */
+  public static Properties checkpointState(Path dir) {
+    return readState(dir);
   }
 
   private static Properties readState(Path dir) {
@@ -310,6 +347,23 @@ public final class Trainer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read checkpoint " + dir, e);
     }
+  }
+
+  /**
+   * A new run that starts from a checkpoint's generator and discriminator (fine-tuning, e.g. on a
+   * new anime style): the networks must match {@code settings}; learning rates, loss weights and
+   * the perceptual network come from {@code settings}; Adam state and step counters start fresh.
+   */
+  public static Trainer initFrom(Path dir, TrainerSettings settings) {
+    Trainer source = restore(dir, settings);
+    Trainer t = create(settings);
+    ComputationGraph g = source.generator();
+    copy(g, t.generator, t.generatorLayers);
+    copy(g, t.pretrain, t.generatorLayers);
+    copy(g, t.gTrain, t.generatorLayers);
+    copy(source.dTrain, t.dTrain, t.discriminatorLayers);
+    copy(source.dTrain, t.gTrain, t.discriminatorLayers);
+    return t;
   }
 
   private static void deleteTree(Path p) throws IOException {

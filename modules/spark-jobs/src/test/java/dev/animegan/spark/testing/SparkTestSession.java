@@ -20,6 +20,7 @@ public final class SparkTestSession {
           .config("spark.sql.shuffle.partitions", "4")
           .config("spark.default.parallelism", "2")
           .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+          .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator")
           .getOrCreate();
       Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
     }
