@@ -3,6 +3,9 @@
 #   jobs/bench.sh ingest [--data DIR] [--work DIR] [spark options]
 #       ingest throughput on DIR/photos + DIR/cartoon (default ../shared/data) on local[2]
 #       (or --master ...), and the raw JPEG decode rate of the same files for comparison.
+#   jobs/bench.sh train [--data DIR] [--tile N] [--base N] [--rounds N] [spark options]
+#       adversarial training with dl4j-spark parameter averaging, 1 vs 2 workers on local[2]:
+#       images/s, per-round compute vs other time, scaling efficiency.
 #   jobs/bench.sh model [--quick]
 #       generator forward (256², 512², batch 1 and 4, oneDNN helpers on and off), one pretraining
 #       and one adversarial step (batch 4, 256², full-size networks), sgemm GFLOP/s, peak RSS.
@@ -24,6 +27,20 @@ case "$what" in
       animegan_submit dev.animegan.spark.bench.IngestBench animegan-bench-ingest --master 'local[2]' "${data_default[@]}" "$@"
     fi
     ;;
+  train)
+    has_master=false
+    for a in "$@"; do case "$a" in --master|--master=*) has_master=true ;; esac; done
+    data_default=()
+    if ! printf '%s\n' "$@" | grep -qx -- --data; then data_default=(--data "$ANIMEGAN_ROOT/../shared/data"); fi
+    master=()
+    $has_master || master=(--master 'local[2]')
+    export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
+    export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"
+    export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-536870912}"
+    animegan_submit dev.animegan.spark.bench.TrainBench animegan-bench-train "${master[@]}" \
+      --driver-java-options "-Dorg.bytedeco.javacpp.maxphysicalbytes=${ANIMEGAN_BENCH_MAXPHYSICALBYTES:-16G}" \
+      "${data_default[@]}" "$@"
+    ;;
   model)
     animegan_check_java
     cp_file="$ANIMEGAN_ROOT/modules/model/target/runtime-classpath.txt"
@@ -42,10 +59,10 @@ case "$what" in
       -cp "$ANIMEGAN_ROOT/modules/model/target/classes:$(cat "$cp_file")" dev.animegan.model.bench.ModelBench "$@"
     ;;
   ""|-h|--help)
-    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
     ;;
   *)
-    echo "animegan bench: unknown benchmark '$what' (known: ingest, model)" >&2
+    echo "animegan bench: unknown benchmark '$what' (known: ingest, train, model)" >&2
     exit 2
     ;;
 esac

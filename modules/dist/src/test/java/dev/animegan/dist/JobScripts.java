@@ -26,7 +26,23 @@ final class JobScripts {
     return p;
   }
 
+  /** A script started in the background; {@link #await} waits for it. */
+  record Running(Process process, Path out, Path err, String script) {
+    Result await() throws IOException, InterruptedException {
+      if (!process.waitFor(8, TimeUnit.MINUTES)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        throw new IllegalStateException(script + " timed out; output in " + out + " and " + err);
+      }
+      return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+  }
+
   static Result run(Path logDir, String script, String... args) throws IOException, InterruptedException {
+    return start(logDir, script, args).await();
+  }
+
+  static Running start(Path logDir, String script, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(repoRoot().resolve("jobs").resolve(script).toString());
     cmd.addAll(Arrays.asList(args));
@@ -41,12 +57,6 @@ final class JobScripts {
     if (jar != null) {
       pb.environment().put("ANIMEGAN_JOB_JAR", jar);
     }
-    Process p = pb.start();
-    if (!p.waitFor(8, TimeUnit.MINUTES)) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      throw new IllegalStateException(script + " timed out; output in " + out + " and " + err);
-    }
-    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    return new Running(pb.start(), out, err, script);
   }
 }

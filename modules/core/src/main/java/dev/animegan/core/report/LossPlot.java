@@ -45,11 +45,17 @@ public final class LossPlot {
       g.setColor(Color.BLACK);
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
       g.drawString(title, 10, 20);
+      List<String> phases = new ArrayList<>();
+      series.values().forEach(l -> l.forEach(p -> {
+        if (!phases.contains(p.phase())) {
+          phases.add(p.phase());
+        }
+      }));
       int i = 0;
       for (Map.Entry<String, List<Point>> e : series.entrySet()) {
         int x0 = (i % COLUMNS) * PANEL_W;
         int y0 = 30 + (i / COLUMNS) * PANEL_H;
-        panel(g, x0, y0, e.getKey(), e.getValue());
+        panel(g, x0, y0, e.getKey(), e.getValue(), phases);
         i++;
       }
     } finally {
@@ -58,7 +64,7 @@ public final class LossPlot {
     return img;
   }
 
-  private static void panel(Graphics2D g, int x0, int y0, String name, List<Point> points) {
+  private static void panel(Graphics2D g, int x0, int y0, String name, List<Point> points, List<String> allPhases) {
     int left = x0 + 50;
     int right = x0 + PANEL_W - 10;
     int top = y0 + 22;
@@ -103,7 +109,7 @@ public final class LossPlot {
       if (!phases.contains(p.phase())) {
         phases.add(p.phase());
       }
-      g.setColor(PHASE_COLORS[phases.indexOf(p.phase()) % PHASE_COLORS.length]);
+      g.setColor(PHASE_COLORS[allPhases.indexOf(p.phase()) % PHASE_COLORS.length]);
       int x = maxX == minX ? (left + right) / 2 : (int) Math.round(left + (p.round() - minX) * (double) (right - left) / (maxX - minX));
       int y = (int) Math.round(bottom - (p.value() - minY) * (bottom - top) / (maxY - minY));
       if (prev != null && prev.phase().equals(p.phase())) {
@@ -119,7 +125,7 @@ public final class LossPlot {
     for (int k = phases.size() - 1; k >= 0; k--) {
       String label = phases.get(k);
       lx -= g.getFontMetrics().stringWidth(label) + 8;
-      g.setColor(PHASE_COLORS[k % PHASE_COLORS.length]);
+      g.setColor(PHASE_COLORS[allPhases.indexOf(label) % PHASE_COLORS.length]);
       g.drawString(label, lx, y0 + 14);
     }
   }

@@ -2,6 +2,7 @@ package dev.animegan.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.animegan.core.ingest.CropMode;
@@ -37,6 +38,11 @@ class ExampleConfigsTest {
           : ConfigFactory.empty();
       IngestConfig c = IngestConfig.from(ConfigLoader.load(f.getPath(), flags));
       assertFalse(c.output().isBlank(), f.getName());
+      var trainFlags = f.getName().equals("demo.conf")
+          ? ConfigFactory.parseString("animegan.train-job { data = \"/d\", out = \"/o\" }")
+          : ConfigFactory.empty();
+      TrainJobConfig t = TrainJobConfig.from(ConfigLoader.load(f.getPath(), trainFlags));
+      assertFalse(t.out().isBlank(), f.getName());
     }
   }
 
@@ -48,5 +54,20 @@ class ExampleConfigsTest {
     assertEquals(CropMode.GRID, c.tiles().cropMode());
     assertEquals(60_000_000L, c.tiles().maxPixels());
     assertEquals(List.of("hayao", "shinkai"), List.copyOf(c.anime().keySet()));
+    TrainJobConfig t = TrainJobConfig.from(ConfigLoader.load(confDir().resolve("standalone.conf").toString(),
+        ConfigFactory.empty()));
+    assertEquals("hayao", t.style());
+    assertEquals(8, t.workers());
+    assertEquals("/shared/animegan/export", t.exportRoot());
+  }
+
+  @Test
+  void demoBudgetIsTinyAndSaysSo() {
+    TrainJobConfig t = TrainJobConfig.from(ConfigLoader.load(confDir().resolve("demo.conf").toString(),
+        ConfigFactory.parseString("animegan.train-job { data = \"/d\", out = \"/o\" }")));
+    assertEquals(64, t.train().tileSize());
+    assertEquals(8, t.train().generatorBase());
+    assertTrue(t.train().vggAllowRandomInit());
+    assertEquals(4, t.maxRoundsPerEpoch());
   }
 }
