@@ -96,3 +96,28 @@ animegan_submit() {
   fi
   exec "$submit" --class "$main_class" "${spark_args[@]}" "$ANIMEGAN_JOB_JAR" "${job_args[@]}"
 }
+
+# animegan_submit_nd4j MAIN_CLASS APP_NAME [args...]: as animegan_submit, for jobs that run ND4J
+# models: caps JavaCPP's physical memory per JVM unless the caller passed its own Java options
+# (ANIMEGAN_EXECUTOR_MAXPHYSICALBYTES, ANIMEGAN_DRIVER_MAXPHYSICALBYTES, default 8G) and sets
+# glibc malloc settings that keep ND4J's buffers mapped between steps, on the driver and executors.
+animegan_submit_nd4j() {
+  local main_class="$1" app_name="$2"
+  shift 2
+  local has_exec_opts=false has_driver_opts=false a
+  for a in "$@"; do
+    case "$a" in
+      spark.executor.extraJavaOptions=*|--conf=spark.executor.extraJavaOptions=*) has_exec_opts=true ;;
+      --driver-java-options|--driver-java-options=*|spark.driver.extraJavaOptions=*) has_driver_opts=true ;;
+    esac
+  done
+  export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
+  export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"
+  export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-536870912}"
+  local extra=(--conf "spark.executorEnv.MALLOC_MMAP_THRESHOLD_=$MALLOC_MMAP_THRESHOLD_"
+    --conf "spark.executorEnv.MALLOC_TRIM_THRESHOLD_=$MALLOC_TRIM_THRESHOLD_"
+    --conf "spark.executorEnv.MALLOC_TOP_PAD_=$MALLOC_TOP_PAD_")
+  $has_exec_opts || extra+=(--conf "spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.maxphysicalbytes=${ANIMEGAN_EXECUTOR_MAXPHYSICALBYTES:-8G}")
+  $has_driver_opts || extra+=(--driver-java-options "-Dorg.bytedeco.javacpp.maxphysicalbytes=${ANIMEGAN_DRIVER_MAXPHYSICALBYTES:-8G}")
+  animegan_submit "$main_class" "$app_name" "${extra[@]}" "$@"
+}

@@ -13,21 +13,4 @@
 set -euo pipefail
 # shellcheck source=jobs/_common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
-args=("$@")
-has_exec_opts=false
-has_driver_opts=false
-for a in "$@"; do
-  case "$a" in
-    spark.executor.extraJavaOptions=*|--conf=spark.executor.extraJavaOptions=*) has_exec_opts=true ;;
-    --driver-java-options|--driver-java-options=*|spark.driver.extraJavaOptions=*) has_driver_opts=true ;;
-  esac
-done
-export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
-export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"
-export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-536870912}"
-extra=(--conf "spark.executorEnv.MALLOC_MMAP_THRESHOLD_=$MALLOC_MMAP_THRESHOLD_"
-  --conf "spark.executorEnv.MALLOC_TRIM_THRESHOLD_=$MALLOC_TRIM_THRESHOLD_"
-  --conf "spark.executorEnv.MALLOC_TOP_PAD_=$MALLOC_TOP_PAD_")
-$has_exec_opts || extra+=(--conf "spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.maxphysicalbytes=${ANIMEGAN_EXECUTOR_MAXPHYSICALBYTES:-8G}")
-$has_driver_opts || extra+=(--driver-java-options "-Dorg.bytedeco.javacpp.maxphysicalbytes=${ANIMEGAN_DRIVER_MAXPHYSICALBYTES:-8G}")
-animegan_submit dev.animegan.spark.train.TrainJob animegan-train "${extra[@]}" "${args[@]}"
+animegan_submit_nd4j dev.animegan.spark.train.TrainJob animegan-train "$@"

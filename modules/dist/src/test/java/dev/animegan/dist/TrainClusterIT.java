@@ -34,7 +34,7 @@ class TrainClusterIT {
   }
 
   @Test
-  void trainingSurvivesAKilledWorkerAndResumeContinues() throws Exception {
+  void trainingSurvivesAKilledWorkerThenResumeAndInferenceRunOnTheCluster() throws Exception {
     Path root = JobScripts.repoRoot();
     Path tiles = dir.resolve("tiles");
     JobScripts.Result ingest = JobScripts.run(dir, "ingest.sh", "--master", "local[2]",
@@ -88,6 +88,23 @@ class TrainClusterIT {
       assertEquals(0, json2.get("roundsRun").asLong());
       assertEquals(30, json2.get("adversarialSteps").asLong());
       assertEquals("resumed", json2.get("lineage").get("kind").asText());
+
+      // The batch inference job on the same cluster (one worker left), from the final checkpoint folder.
+      Path styled = dir.resolve("styled");
+      JobScripts.Result infer = JobScripts.run(dir, "infer.sh", "--master", cluster.masterUrl(),
+          "--conf", "spark.executor.memory=768m", "--conf", "spark.cores.max=2",
+          "--model", json.get("checkpoint").asText(), "--input", root.resolve("data/sample/photos").toString(),
+          "--out", styled.toString(), "--mode", "tile", "--set", "infer.tile.size=64", "--set", "infer.tile.overlap=16",
+          "--set", "infer.limits.max-pixels=1100000");
+      assertEquals(0, infer.code(), infer.stderr());
+      JsonNode inferred = new ObjectMapper().readTree(styled.resolve("_job_result.json").toFile());
+      assertEquals(8, inferred.get("seen").asLong(), "5 photos and 3 copyright texts");
+      assertEquals(4, inferred.get("written").asLong());
+      assertEquals(4, inferred.get("rejected").asLong());
+      assertEquals(3, inferred.get("rejectedByReason").get("not_an_image").asLong());
+      assertEquals(1, inferred.get("rejectedByReason").get("too_large").asLong(), "kcas1.jpg is over 1.1 MP");
+      assertTrue(Files.isRegularFile(styled.resolve("images/python3-skimage/rocket.jpg")));
+      assertTrue(Files.isRegularFile(styled.resolve("index.html")));
     }
     for (ProcessHandle h : started) {
       assertFalse(h.isAlive(), "process " + h.pid() + " was stopped");

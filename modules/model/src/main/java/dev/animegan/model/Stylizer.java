@@ -28,9 +28,19 @@ public final class Stylizer {
     this.generator = generator;
   }
 
-  /** Loads a generator saved by the trainer or the importer (DL4J zip), or a PyTorch AnimeGANv2 {@code .pt}. */
+  /**
+   * Loads a generator: a trainer checkpoint folder (its {@code generator.zip}), a DL4J generator zip
+   * (the trainer's export or the importer's output), or a PyTorch AnimeGANv2 {@code .pt}.
+   */
   public static Stylizer load(Path model) throws IOException {
     OneDnn.enable();
+    if (java.nio.file.Files.isDirectory(model)) {
+      Path g = model.resolve("generator.zip");
+      if (!java.nio.file.Files.isRegularFile(g)) {
+        throw new IOException("not a trainer checkpoint (no generator.zip): " + model);
+      }
+      model = g;
+    }
     if (model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".pt")) {
       return new Stylizer(PyTorchGeneratorImport.importGenerator(model));
     }

@@ -1,0 +1,87 @@
+package dev.animegan.core.config;
+
+import com.typesafe.config.Config;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Set;
+
+/** The inference job's settings, read and validated from {@code animegan.infer}. Immutable. */
+public record InferConfig(
+    String model,
+    List<String> input,
+    InputFormat inputFormat,
+    String pathColumn,
+    String imageColumn,
+    String output,
+    OutputKind outputKind,
+    Mode mode,
+    int maxLongSide,
+    int multiple,
+    int tileSize,
+    int tileOverlap,
+    int batchSize,
+    Format format,
+    int jpegQuality,
+    int gallerySize,
+    int background,
+    boolean applyExifOrientation,
+    long maxPixels,
+    long maxFileBytes,
+    int filesPerTask) implements Serializable {
+
+  public static final String SECTION = "animegan.infer";
+
+  public enum InputFormat { FILES, PARQUET }
+
+  public enum OutputKind { FILES, PARQUET }
+
+  public enum Mode { RESIZE, TILE }
+
+  public enum Format {
+    JPEG("jpg"), PNG("png");
+
+    private final String extension;
+
+    Format(String extension) {
+      this.extension = extension;
+    }
+
+    public String extension() {
+      return extension;
+    }
+  }
+
+  public static InferConfig from(Config config) {
+    String s = SECTION + ".";
+    ConfigReader r = new ConfigReader(config);
+    r.problems().addAll(ConfigLoader.unknownKeys(config, SECTION, Set.of()));
+    String model = r.string(s + "model");
+    if (model.isBlank()) {
+      r.problem("Missing value for " + s + "model: a trainer checkpoint, generator.zip or AnimeGANv2 .pt (flag --model)");
+    }
+    List<String> input = r.stringList(s + "input");
+    if (config.hasPath(s + "input") && input.isEmpty()) {
+      r.problem("Missing value for " + s + "input: at least one folder, glob or table (flag --input)");
+    }
+    String output = r.string(s + "output");
+    if (output.isBlank()) {
+      r.problem("Missing value for " + s + "output: set it in the config or with --out PATH");
+    }
+    int tile = r.intIn(s + "tile.size", 16, 8192);
+    int overlap = r.intIn(s + "tile.overlap", 0, 4096);
+    if (overlap * 2 > tile) {
+      r.problem("Invalid value for " + s + "tile.overlap: " + overlap + ". Allowed values: 0 to half of tile.size ("
+          + tile / 2 + ")");
+    }
+    InferConfig c = new InferConfig(model, input, r.enumOf(s + "input-format", InputFormat.class),
+        r.string(s + "parquet.path-column"), r.string(s + "parquet.image-column"), output.replaceAll("/+$", ""),
+        r.enumOf(s + "output-kind", OutputKind.class), r.enumOf(s + "mode", Mode.class),
+        r.intIn(s + "resize.max-long-side", 8, 65536), r.intIn(s + "resize.multiple", 1, 256), tile, overlap,
+        r.intIn(s + "batch-size", 1, 1024), r.enumOf(s + "format", Format.class), r.intIn(s + "jpeg-quality", 1, 100),
+        r.intIn(s + "gallery-size", 0, 1000), r.color(s + "decode.background"), r.bool(s + "decode.apply-exif-orientation"),
+        r.longIn(s + "limits.max-pixels", 64, 2_000_000_000L),
+        r.bytesIn(s + "limits.max-file-bytes", 1, IngestConfig.MAX_FILE_BYTES_LIMIT), r.intIn(s + "files-per-task", 1, 1_000_000));
+    r.throwIfProblems();
+    return c;
+  }
+}

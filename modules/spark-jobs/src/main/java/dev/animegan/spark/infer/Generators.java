@@ -1,0 +1,73 @@
+package dev.animegan.spark.infer;
+
+import dev.animegan.model.Stylizer;
+import dev.animegan.spark.common.SerializableHadoopConf;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executor-side generators: the model file is copied from its file system once per JVM, and one
+ * network per concurrently running task is loaded and then reused by every later task and
+ * partition on that executor (networks are not thread-safe, so tasks borrow and give back).
+ */
+final class Generators {
+  private static final Logger LOG = LoggerFactory.getLogger(Generators.class);
+  private static final Map<String, java.nio.file.Path> LOCAL = new ConcurrentHashMap<>();
+  private static final Map<String, ConcurrentLinkedDeque<ComputationGraph>> POOLS = new ConcurrentHashMap<>();
+  static final AtomicInteger LOADS = new AtomicInteger();
+
+  private Generators() {}
+
+  static ComputationGraph borrow(String model, SerializableHadoopConf conf) {
+    ComputationGraph g = POOLS.computeIfAbsent(model, k -> new ConcurrentLinkedDeque<>()).pollFirst();
+    if (g != null) {
+      return g;
+    }
+    try {
+      ComputationGraph loaded = Stylizer.load(local(model, conf)).generator();
+      LOADS.incrementAndGet();
+      LOG.info("loaded generator {} ({} parameters)", model, loaded.numParams());
+      return loaded;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load generator " + model, e);
+    }
+  }
+
+  static void giveBack(String model, ComputationGraph g) {
+    POOLS.computeIfAbsent(model, k -> new ConcurrentLinkedDeque<>()).offerFirst(g);
+  }
+
+  /** A local copy of the model (the file, or a checkpoint folder's generator.zip), made once per JVM. */
+  private static java.nio.file.Path local(String model, SerializableHadoopConf conf) {
+    return LOCAL.computeIfAbsent(model, m -> {
+      try {
+        Path p = new Path(m);
+        FileSystem fs = p.getFileSystem(conf.get());
+        if (fs.getFileStatus(p).isDirectory()) {
+          p = new Path(p, "generator.zip");
+        }
+        if ("file".equals(fs.getUri().getScheme()) || fs.getUri().getScheme() == null) {
+          return java.nio.file.Paths.get(fs.makeQualified(p).toUri());
+        }
+        java.nio.file.Path dir = Files.createTempDirectory("animegan-model");
+        java.nio.file.Path local = dir.resolve(p.getName());
+        fs.copyToLocalFile(false, p, new Path(local.toUri()), true);
+        local.toFile().deleteOnExit();
+        dir.toFile().deleteOnExit();
+        return local;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot fetch generator " + m, e);
+      }
+    });
+  }
+}

@@ -1,0 +1,320 @@
+package dev.animegan.spark.infer;
+
+import dev.animegan.core.config.InferConfig;
+import dev.animegan.core.image.ImageDecoder;
+import dev.animegan.core.image.PngCodec;
+import dev.animegan.core.image.RejectReason;
+import dev.animegan.core.image.ResizeFilter;
+import dev.animegan.core.image.Resampler;
+import dev.animegan.core.image.RgbImage;
+import dev.animegan.core.infer.ResizePlan;
+import dev.animegan.core.infer.TiledStylizer;
+import dev.animegan.model.GeneratorTileModel;
+import dev.animegan.spark.common.HadoopFiles;
+import dev.animegan.spark.common.SerializableHadoopConf;
+import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executor side of the inference job: for each input, skip it when its output is already complete,
+ * else read, decode (the ingest job's decoder and rules), stylise (resize or tile mode) and write
+ * the output through a temporary name and a rename. One outcome row per input; images never go to
+ * the driver.
+ */
+final class InferPartitions implements MapPartitionsFunction<Row, Row> {
+  private static final Logger LOG = LoggerFactory.getLogger(InferPartitions.class);
+  static final String WRITTEN = "written";
+  static final String SKIPPED = "skipped";
+  static final String REJECTED = "rejected";
+  static final String TMP_SUFFIX = ".animegan-tmp";
+
+  /** Input rows: the file (or table row) path, its output path relative to images/ and its bytes (table input only). */
+  static final StructType INPUT = new StructType()
+      .add("path", DataTypes.StringType, false)
+      .add("rel", DataTypes.StringType, false)
+      .add("content", DataTypes.BinaryType, true);
+
+  static final StructType OUTCOME = new StructType()
+      .add("kind", DataTypes.StringType, false)
+      .add("path", DataTypes.StringType, false)
+      .add("output_path", DataTypes.StringType, true)
+      .add("reason", DataTypes.StringType, true)
+      .add("message", DataTypes.StringType, true)
+      .add("length", DataTypes.LongType, true)
+      .add("width", DataTypes.IntegerType, true)
+      .add("height", DataTypes.IntegerType, true)
+      .add("output_width", DataTypes.IntegerType, true)
+      .add("output_height", DataTypes.IntegerType, true)
+      .add("image", DataTypes.BinaryType, true);
+
+  private final InferConfig cfg;
+  private final Broadcast<SerializableHadoopConf> conf;
+  private final String imagesRoot;
+
+  InferPartitions(InferConfig cfg, Broadcast<SerializableHadoopConf> conf, String imagesRoot) {
+    this.cfg = cfg;
+    this.conf = conf;
+    this.imagesRoot = imagesRoot;
+  }
+
+  /** The output file name for an input's relative path: same name, the format's extension appended unless present. */
+  static String outputName(String rel, InferConfig.Format format) {
+    String lower = rel.toLowerCase(Locale.ROOT);
+    boolean has = format == InferConfig.Format.JPEG ? lower.endsWith(".jpg") || lower.endsWith(".jpeg") : lower.endsWith(".png");
+    return has ? rel : rel + "." + format.extension();
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> rows) {
+    Configuration hconf = conf.value().get();
+    ImageDecoder decoder = new ImageDecoder(new ImageDecoder.Options(cfg.maxPixels(), dev.animegan.model.Stylizer.MIN_SIDE,
+        cfg.background(), cfg.applyExifOrientation()));
+    List<Row> out = new ArrayList<>();
+    // Resize mode: decoded images wait here until a batch of equal size is full.
+    Map<String, List<Pending>> pending = new LinkedHashMap<>();
+    int[] pendingCount = {0};
+    ComputationGraph generator = null;
+    try {
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        String path = r.getString(0);
+        String rel = outputName(r.getString(1), cfg.format());
+        byte[] content = r.isNullAt(2) ? null : (byte[]) r.get(2);
+        Path target = new Path(imagesRoot, rel);
+        if (cfg.outputKind() == InferConfig.OutputKind.FILES && complete(target, hconf)) {
+          out.add(outcome(SKIPPED, path, rel, null, null, -1, null, null, null));
+          continue;
+        }
+        long length = content != null ? content.length : -1;
+        if (content == null) {
+          try {
+            length = HadoopFiles.length(path, hconf);
+            if (length > cfg.maxFileBytes()) {
+              out.add(outcome(REJECTED, path, null, RejectReason.TOO_LARGE, String.format(Locale.ROOT,
+                  "file is %.1f MiB, over the limit of %.1f MiB (animegan.infer.limits.max-file-bytes)",
+                  length / 1048576.0, cfg.maxFileBytes() / 1048576.0), length, null, null, null));
+              continue;
+            }
+            content = HadoopFiles.readAll(path, hconf, cfg.maxFileBytes());
+          } catch (FileNotFoundException e) {
+            out.add(outcome(REJECTED, path, null, RejectReason.READ_ERROR,
+                "file disappeared before it could be read: " + e.getMessage(), length, null, null, null));
+            continue;
+          } catch (IOException | RuntimeException e) {
+            out.add(outcome(REJECTED, path, null, RejectReason.READ_ERROR, "cannot read file: " + e, length, null, null, null));
+            continue;
+          }
+        }
+        ImageDecoder.Result decoded;
+        try {
+          decoded = decoder.decode(content);
+        } catch (RuntimeException e) {
+          LOG.warn("unexpected error decoding {}", path, e);
+          decoded = new ImageDecoder.Rejected(RejectReason.CORRUPT, "unexpected error while decoding: " + e);
+        }
+        if (decoded instanceof ImageDecoder.Rejected rej) {
+          out.add(outcome(REJECTED, path, null, rej.reason(), rej.message(), length, null, null, null));
+          continue;
+        }
+        RgbImage img = ((ImageDecoder.Decoded) decoded).image();
+        if (generator == null) {
+          generator = Generators.borrow(cfg.model(), conf.value());
+        }
+        GeneratorTileModel model = new GeneratorTileModel(generator);
+        Pending p = new Pending(path, rel, length, img);
+        if (cfg.mode() == InferConfig.Mode.TILE) {
+          RgbImage styled = new TiledStylizer(model, cfg.tileSize(), cfg.tileOverlap(), cfg.batchSize()).stylize(img);
+          out.add(finish(p, styled, target, hconf));
+        } else {
+          int[] size = ResizePlan.size(img.width(), img.height(), cfg.maxLongSide(), cfg.multiple());
+          p.input = size[0] == img.width() && size[1] == img.height() ? img
+              : Resampler.resize(img, size[0], size[1], ResizeFilter.LANCZOS);
+          String key = size[0] + "x" + size[1];
+          List<Pending> group = pending.computeIfAbsent(key, k -> new ArrayList<>());
+          group.add(p);
+          pendingCount[0]++;
+          if (group.size() >= cfg.batchSize()) {
+            flush(pending.remove(key), model, hconf, out);
+            pendingCount[0] -= group.size();
+          } else if (pendingCount[0] > 4 * cfg.batchSize()) {
+            // Many different sizes: run the largest waiting group rather than hold more images.
+            String biggest = pending.entrySet().stream().max((a, b) -> a.getValue().size() - b.getValue().size())
+                .orElseThrow().getKey();
+            List<Pending> g = pending.remove(biggest);
+            flush(g, model, hconf, out);
+            pendingCount[0] -= g.size();
+          }
+        }
+      }
+      if (!pending.isEmpty()) {
+        GeneratorTileModel model = new GeneratorTileModel(generator);
+        for (List<Pending> g : pending.values()) {
+          flush(g, model, hconf, out);
+        }
+      }
+      return out.iterator();
+    } finally {
+      if (generator != null) {
+        Generators.giveBack(cfg.model(), generator);
+      }
+    }
+  }
+
+  /** One decoded input waiting for its batch. */
+  private static final class Pending {
+    final String path;
+    final String rel;
+    final long length;
+    final RgbImage original;
+    RgbImage input;
+
+    Pending(String path, String rel, long length, RgbImage original) {
+      this.path = path;
+      this.rel = rel;
+      this.length = length;
+      this.original = original;
+    }
+  }
+
+  private void flush(List<Pending> group, GeneratorTileModel model, Configuration hconf, List<Row> out) {
+    int w = group.get(0).input.width();
+    int h = group.get(0).input.height();
+    List<float[]> tiles = new ArrayList<>();
+    for (Pending p : group) {
+      tiles.add(planar(p.input));
+    }
+    List<float[]> styled = model.apply(tiles, w, h);
+    for (int i = 0; i < group.size(); i++) {
+      Pending p = group.get(i);
+      out.add(finish(p, fromPlanar(styled.get(i), w, h), new Path(imagesRoot, p.rel), hconf));
+    }
+  }
+
+  private Row finish(Pending p, RgbImage styled, Path target, Configuration hconf) {
+    try {
+      byte[] encoded = encode(styled, cfg.format(), cfg.jpegQuality());
+      if (cfg.outputKind() == InferConfig.OutputKind.FILES) {
+        writeAtomically(target, encoded, hconf);
+        encoded = null;
+      }
+      return outcome(WRITTEN, p.path, p.rel, null, null, p.length, p.original, styled, encoded);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot write the output of " + p.path + " to " + target, e);
+    }
+  }
+
+  /** Output exists and is not empty: it was renamed into place after a complete write. */
+  static boolean complete(Path target, Configuration hconf) {
+    try {
+      FileSystem fs = outputFs(target, hconf);
+      return fs.exists(target) && fs.getFileStatus(target).getLen() > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Writes to a fixed temporary sibling, then renames: a killed write leaves only the temporary file, which a rerun replaces. */
+  static void writeAtomically(Path target, byte[] bytes, Configuration hconf) throws IOException {
+    FileSystem fs = outputFs(target, hconf);
+    Path tmp = new Path(target.getParent(), "." + target.getName() + TMP_SUFFIX);
+    try (OutputStream o = fs.create(tmp, true)) {
+      o.write(bytes);
+    }
+    if (fs.exists(target)) {
+      fs.delete(target, false);
+    }
+    if (!fs.rename(tmp, target)) {
+      throw new IOException("cannot rename " + tmp + " to " + target);
+    }
+  }
+
+  /** The file system for output images: on the local file system without Hadoop's .crc side files. */
+  static FileSystem outputFs(Path target, Configuration hconf) throws IOException {
+    FileSystem fs = target.getFileSystem(hconf);
+    return fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRaw() : fs;
+  }
+
+  static byte[] encode(RgbImage img, InferConfig.Format format, int quality) throws IOException {
+    if (format == InferConfig.Format.PNG) {
+      return PngCodec.encode(img, 6);
+    }
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ImageOutputStream ios = ImageIO.createImageOutputStream(bytes)) {
+      writer.setOutput(ios);
+      ImageWriteParam param = writer.getDefaultWriteParam();
+      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+      param.setCompressionQuality(quality / 100f);
+      writer.write(null, new IIOImage(img.toBufferedImage(), null, null), param);
+    } finally {
+      writer.dispose();
+    }
+    return bytes.toByteArray();
+  }
+
+  static RgbImage thumbnail(RgbImage img) {
+    int longSide = Math.max(img.width(), img.height());
+    if (longSide <= 256) {
+      return img;
+    }
+    double s = 256.0 / longSide;
+    return Resampler.resize(img, Math.max(1, (int) Math.round(img.width() * s)), Math.max(1, (int) Math.round(img.height() * s)),
+        ResizeFilter.AREA);
+  }
+
+  static float[] planar(RgbImage img) {
+    int plane = img.width() * img.height();
+    byte[] rgb = img.data();
+    float[] t = new float[3 * plane];
+    for (int i = 0; i < plane; i++) {
+      t[i] = (rgb[3 * i] & 0xFF) / 127.5f - 1f;
+      t[plane + i] = (rgb[3 * i + 1] & 0xFF) / 127.5f - 1f;
+      t[2 * plane + i] = (rgb[3 * i + 2] & 0xFF) / 127.5f - 1f;
+    }
+    return t;
+  }
+
+  static RgbImage fromPlanar(float[] t, int w, int h) {
+    int plane = w * h;
+    byte[] rgb = new byte[3 * plane];
+    for (int i = 0; i < plane; i++) {
+      for (int c = 0; c < 3; c++) {
+        int v = Math.round((t[c * plane + i] + 1f) * 127.5f);
+        rgb[3 * i + c] = (byte) (v < 0 ? 0 : Math.min(v, 255));
+      }
+    }
+    return new RgbImage(w, h, rgb);
+  }
+
+  private static Row outcome(String kind, String path, String rel, RejectReason reason, String message, long length,
+      RgbImage in, RgbImage styled, byte[] image) {
+    return RowFactory.create(kind, path, rel, reason == null ? null : reason.code(), message, length < 0 ? null : length,
+        in == null ? null : in.width(), in == null ? null : in.height(), styled == null ? null : styled.width(),
+        styled == null ? null : styled.height(), image);
+  }
+}
