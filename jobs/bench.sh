@@ -6,6 +6,9 @@
 #   jobs/bench.sh train [--data DIR] [--tile N] [--base N] [--rounds N] [spark options]
 #       adversarial training with dl4j-spark parameter averaging, 1 vs 2 workers on local[2]:
 #       images/s, per-round compute vs other time, scaling efficiency.
+#   jobs/bench.sh infer [--small N] [--large N] [spark options]
+#       the inference job on local[2]: 256² (resize mode) and 1024² (tile mode) images/s and MP/s,
+#       against the single-JVM Stylizer on the same images.
 #   jobs/bench.sh model [--quick]
 #       generator forward (256², 512², batch 1 and 4, oneDNN helpers on and off), one pretraining
 #       and one adversarial step (batch 4, 256², full-size networks), sgemm GFLOP/s, peak RSS.
@@ -41,6 +44,13 @@ case "$what" in
       --driver-java-options "-Dorg.bytedeco.javacpp.maxphysicalbytes=${ANIMEGAN_BENCH_MAXPHYSICALBYTES:-16G}" \
       "${data_default[@]}" "$@"
     ;;
+  infer)
+    has_master=false
+    for a in "$@"; do case "$a" in --master|--master=*) has_master=true ;; esac; done
+    master=()
+    $has_master || master=(--master 'local[2]')
+    animegan_submit_nd4j dev.animegan.spark.bench.InferBench animegan-bench-infer "${master[@]}" --driver-memory 4g "$@"
+    ;;
   model)
     animegan_check_java
     cp_file="$ANIMEGAN_ROOT/modules/model/target/runtime-classpath.txt"
@@ -59,10 +69,10 @@ case "$what" in
       -cp "$ANIMEGAN_ROOT/modules/model/target/classes:$(cat "$cp_file")" dev.animegan.model.bench.ModelBench "$@"
     ;;
   ""|-h|--help)
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
     ;;
   *)
-    echo "animegan bench: unknown benchmark '$what' (known: ingest, train, model)" >&2
+    echo "animegan bench: unknown benchmark '$what' (known: ingest, train, infer, model)" >&2
     exit 2
     ;;
 esac
