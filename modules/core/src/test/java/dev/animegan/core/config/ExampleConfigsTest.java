@@ -30,7 +30,7 @@ class ExampleConfigsTest {
   void everyExampleValidates() {
     File[] files = confDir().toFile().listFiles((d, n) -> n.endsWith(".conf"));
     List<String> names = Arrays.stream(files).map(File::getName).sorted().toList();
-    assertEquals(List.of("demo.conf", "hdfs.conf", "local.conf", "standalone.conf"), names);
+    assertEquals(List.of("demo.conf", "hdfs.conf", "local.conf", "standalone.conf", "yarn.conf"), names);
     for (File f : files) {
       // demo.conf gets its inputs and output from jobs/demo.sh's flags.
       var flags = f.getName().equals("demo.conf")
@@ -43,6 +43,10 @@ class ExampleConfigsTest {
           : ConfigFactory.empty();
       TrainJobConfig t = TrainJobConfig.from(ConfigLoader.load(f.getPath(), trainFlags));
       assertFalse(t.out().isBlank(), f.getName());
+      var inferFlags = ConfigFactory.parseString("animegan.infer { model = \"/m.pt\", input = [\"/in\"], output = \"/o\" }");
+      InferConfig i = InferConfig.from(ConfigLoader.load(f.getPath(), f.getName().equals("yarn.conf") ? ConfigFactory.empty()
+          : inferFlags));
+      assertFalse(i.output().isBlank(), f.getName());
     }
   }
 

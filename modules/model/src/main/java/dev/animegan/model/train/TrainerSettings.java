@@ -44,6 +44,12 @@ public record TrainerSettings(
         c.pretrainLr(), c.generatorLr(), c.discriminatorLr(), c.beta1(), c.beta2(), c.seed());
   }
 
+  /** The same settings with another VGG19 weights file (e.g. a local copy of a remote one). */
+  public TrainerSettings withVggWeights(String file) {
+    return new TrainerSettings(generatorBase, discriminatorWidth, discriminatorStages, vggWidthDivisor, file, allowRandomVgg,
+        tileSize, weights, pretrainLr, generatorLr, discriminatorLr, beta1, beta2, seed);
+  }
+
   /** The settings as properties {@code settings.NAME}, as a checkpoint stores them. */
   public java.util.Properties toProperties() {
     java.util.Properties p = new java.util.Properties();

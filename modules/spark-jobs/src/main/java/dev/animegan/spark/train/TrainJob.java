@@ -143,7 +143,7 @@ public final class TrainJob {
     spark.sparkContext().setJobGroup("animegan-train-prepare", "animegan train: read tiles", false);
 
     // Networks: fresh, resumed or initialised from another run.
-    TrainerSettings settings = TrainerSettings.from(cfg.train());
+    TrainerSettings settings = localVggWeights(TrainerSettings.from(cfg.train()), hconf);
     Trainer trainer;
     Properties resumeState = null;
     TrainJobResult.Lineage lineage;
@@ -380,6 +380,31 @@ public final class TrainJob {
         String.format(Locale.ROOT, "%.1f", elapsed), trainer.pretrainSteps(), trainer.adversarialSteps(), generatorPath,
         out + "/" + RESULT_FILE);
     return result;
+  }
+
+  /**
+   * The perceptual network is loaded on the driver only (workers get it with the broadcast
+   * parameters): a VGG19 file on a cluster file system is copied to a local temporary file first.
+   */
+  static TrainerSettings localVggWeights(TrainerSettings s, Configuration hconf) throws IOException {
+    if (s.vggWeights() == null) {
+      return s;
+    }
+    Path p = new Path(s.vggWeights());
+    FileSystem fs = p.getFileSystem(hconf);
+    String scheme = fs.getUri().getScheme();
+    if (scheme == null || scheme.equals("file")) {
+      return s;
+    }
+    if (!fs.exists(p)) {
+      throw new ConfigError("No such file: " + s.vggWeights() + " (animegan.model.vgg19.weights)");
+    }
+    java.nio.file.Path local = Files.createTempDirectory("animegan-vgg").resolve(p.getName());
+    fs.copyToLocalFile(false, p, new Path(local.toUri()), true);
+    local.toFile().deleteOnExit();
+    local.getParent().toFile().deleteOnExit();
+    LOG.info("copied VGG19 weights {} to {}", s.vggWeights(), local);
+    return s.withVggWeights(local.toString());
   }
 
   /** Rounds per epoch: full rounds of {@code perRound} minibatches, at least one, at most {@code cap} (0 = no cap). */
