@@ -9,6 +9,9 @@
 #   jobs/bench.sh infer [--small N] [--large N] [spark options]
 #       the inference job on local[2]: 256² (resize mode) and 1024² (tile mode) images/s and MP/s,
 #       against the single-JVM Stylizer on the same images.
+#   jobs/bench.sh all [--out FILE] [--quick]
+#       every benchmark above in turn (each in its own JVM), one JSON report with the machine's
+#       cores and sgemm rate (default FILE: bench-report.json; also printed).
 #   jobs/bench.sh model [--quick]
 #       generator forward (256², 512², batch 1 and 4, oneDNN helpers on and off), one pretraining
 #       and one adversarial step (batch 4, 256², full-size networks), sgemm GFLOP/s, peak RSS.
@@ -68,11 +71,50 @@ case "$what" in
     exec "$java_bin" -Xmx4g -Dorg.bytedeco.javacpp.maxphysicalbytes="${ANIMEGAN_BENCH_MAXPHYSICALBYTES:-18G}" \
       -cp "$ANIMEGAN_ROOT/modules/model/target/classes:$(cat "$cp_file")" dev.animegan.model.bench.ModelBench "$@"
     ;;
+  all)
+    report="bench-report.json"
+    quick=()
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --out) report="$2"; shift 2 ;;
+        --quick) quick=(--quick); shift ;;
+        *) animegan_die "bench all: unknown option $1" ;;
+      esac
+    done
+    tmp="$(mktemp -d)"
+    trap 'rm -rf "$tmp"' EXIT
+    for b in model ingest train infer; do
+      echo "animegan bench: running $b ..." >&2
+      args=()
+      [ "$b" = model ] && args=("${quick[@]}")
+      [ "$b" = infer ] && [ ${#quick[@]} -gt 0 ] && args=(--small 4 --large 1)
+      "$0" "$b" "${args[@]}" > "$tmp/$b.json" || animegan_die "bench all: $b failed"
+    done
+    sgemm="$(sed -n 's/.*"sgemm_gflops" *: *\([0-9.eE+-]*\).*/\1/p' "$tmp/model.json" | head -n 1)"
+    {
+      echo "{"
+      echo "  \"benchmark\" : \"all\","
+      echo "  \"date\" : \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\","
+      echo "  \"cores\" : $(nproc),"
+      echo "  \"sgemm_gflops\" : ${sgemm:-null},"
+      echo "  \"git_commit\" : \"$(cd "$ANIMEGAN_ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)\","
+      first=true
+      for b in model ingest train infer; do
+        $first || echo ","
+        first=false
+        printf '  "%s" : ' "$b"
+        sed '2,$s/^/  /' "$tmp/$b.json"
+      done
+      echo "}"
+    } > "$report"
+    cat "$report"
+    echo "animegan bench: report in $report" >&2
+    ;;
   ""|-h|--help)
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
     ;;
   *)
-    echo "animegan bench: unknown benchmark '$what' (known: ingest, train, infer, model)" >&2
+    echo "animegan bench: unknown benchmark '$what' (known: ingest, train, infer, model, all)" >&2
     exit 2
     ;;
 esac

@@ -65,5 +65,19 @@ class DemoIT {
       }
     }
     assertTrue(Files.isRegularFile(out.resolve("run/generator.zip")));
+
+    // The notebooks execute headless against this output; a failing cell fails the run.
+    List<String> cmd = List.of(JobScripts.repoRoot().resolve("notebooks/run.sh").toString(), out.toString());
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("notebooks.log").toFile());
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    Process p = pb.start();
+    assertTrue(p.waitFor(15, java.util.concurrent.TimeUnit.MINUTES), "notebooks finished");
+    String log = Files.readString(dir.resolve("notebooks.log"));
+    assertEquals(0, p.exitValue(), log.substring(Math.max(0, log.length() - 4000)));
+    for (String nb : List.of("dataset-explorer", "training-curves", "results-gallery")) {
+      String executed = Files.readString(JobScripts.repoRoot().resolve("notebooks/executed/" + nb + ".ipynb"));
+      assertTrue(executed.contains("image/png"), nb + " rendered its figure");
+    }
   }
 }
