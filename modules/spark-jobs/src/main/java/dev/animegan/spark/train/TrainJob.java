@@ -261,9 +261,16 @@ public final class TrainJob {
         if (savedPhase.equals(phase)) {
           startEpoch = Integer.parseInt(resumeState.getProperty("job.epoch"));
           startRound = Integer.parseInt(resumeState.getProperty("job.roundInEpoch"));
-          if (startRound >= roundsPerEpoch) {
+          int savedRounds = Integer.parseInt(resumeState.getProperty("job.roundsPerEpoch", Integer.toString(roundsPerEpoch)));
+          if (startRound >= savedRounds) {
             startEpoch++;
             startRound = 0;
+          } else if (savedRounds != roundsPerEpoch) {
+            // Mid-epoch, the data position is a round index: another round size would skip or repeat minibatches.
+            throw new ConfigError("Checkpoint " + newest.orElse("") + " stopped in the middle of an epoch of " + savedRounds
+                + " rounds; this run would make " + roundsPerEpoch + " rounds per epoch: resume with the same "
+                + "animegan.train-job.workers, averaging-frequency and max-rounds-per-epoch (they may change at an "
+                + "epoch boundary)");
           }
         }
       }

@@ -177,6 +177,29 @@ class TrainJobTest {
   }
 
   @Test
+  void resumingMidEpochWithAnotherRoundSizeIsRefused() throws Exception {
+    String out = dir.resolve("run-mid-epoch").toString();
+    String hocon = TrainFixtures.tinyTrainHocon(data, out);
+    TrainJob.Extensions crashAfter2 = new TrainJob.Extensions(List.of(), (row, graph) -> {
+      if (row.globalRound() == 2) {
+        throw new IllegalStateException("simulated driver crash");
+      }
+    });
+    assertThrows(IllegalStateException.class, () -> TrainJob.run(spark, TrainFixtures.config(hocon,
+        "animegan.train-job { phase = pretrain, max-rounds-per-epoch = 3 }"), crashAfter2));
+    // Round 1's checkpoint is mid-epoch (1 of 3 rounds); 2 minibatches per worker make 2 rounds per epoch.
+    ConfigError e = assertThrows(ConfigError.class, () -> TrainJob.run(spark, TrainFixtures.config(hocon,
+        "animegan.train-job { phase = pretrain, max-rounds-per-epoch = 3, resume = true, averaging-frequency = 2 }")));
+    assertEquals(1, e.problems().size());
+    assertTrue(e.problems().get(0).startsWith("Checkpoint file:" + out + "/checkpoints/round-00000001 stopped in the middle "
+        + "of an epoch of 3 rounds; this run would make 2 rounds per epoch: resume with the same "
+        + "animegan.train-job.workers, averaging-frequency and max-rounds-per-epoch"), e.problems().get(0));
+    TrainJobResult r = TrainJob.run(spark, TrainFixtures.config(hocon,
+        "animegan.train-job { phase = pretrain, max-rounds-per-epoch = 3, resume = true }"));
+    assertEquals(6, r.pretrainSteps(), "3 rounds x 2 workers");
+  }
+
+  @Test
   void initFromRetrainsOnANewStyleAndRecordsLineage() throws Exception {
     String first = dir.resolve("run-supertux").toString();
     TrainJobResult a = TrainJob.run(spark, TrainFixtures.config(TrainFixtures.tinyTrainHocon(data, first),
