@@ -28,7 +28,8 @@ public final class DiscriminatorStep {
   private final Set<String> discriminatorLayers;
   private long steps;
 
-  private DiscriminatorStep(ComputationGraph generator, ComputationGraph dTrain) {
+  /** Over existing graphs: the single-JVM {@link Trainer} passes its own (their D Adam state is its checkpoint's). */
+  DiscriminatorStep(ComputationGraph generator, ComputationGraph dTrain) {
     this.generator = generator;
     this.dTrain = dTrain;
     dTrain.addListeners(losses);

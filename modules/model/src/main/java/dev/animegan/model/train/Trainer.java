@@ -56,9 +56,10 @@ public final class Trainer {
   private final ComputationGraph dTrain;
   private final LossCapture pretrainLosses = new LossCapture(TrainingGraphs.PRETRAIN_TERMS);
   private final LossCapture gLosses = new LossCapture(TrainingGraphs.G_TERMS);
-  private final LossCapture dLosses = new LossCapture(TrainingGraphs.D_TERMS);
   private final Set<String> generatorLayers;
   private final Set<String> discriminatorLayers;
+  /** The D half of each adversarial step, over this trainer's generator and D-training graphs. */
+  private final DiscriminatorStep dStep;
   private long pretrainSteps;
   private long adversarialSteps;
   /** Pretraining changed G since the other graphs last got it. */
@@ -73,9 +74,9 @@ public final class Trainer {
     this.dTrain = dTrain;
     pretrain.addListeners(pretrainLosses);
     gTrain.addListeners(gLosses);
-    dTrain.addListeners(dLosses);
     generatorLayers = layerNames(generator, "");
     discriminatorLayers = layerNames(dTrain, TrainingGraphs.D);
+    dStep = new DiscriminatorStep(generator, dTrain);
   }
 
   /** New networks: seeded init, VGG19 weights loaded (or a random stand-in when allowed). */
@@ -191,11 +192,7 @@ public final class Trainer {
   /** One adversarial step: a discriminator step on this batch's fakes, then a generator step. */
   public StepLosses adversarialStep(Batch b) {
     syncPretrained();
-    INDArray fake = generator.outputSingle(false, b.photo());
-    dTrain.fit(new MultiDataSet(new INDArray[] {b.anime(), fake, b.gray(), b.smooth()},
-        new INDArray[] {dummyLabels(b.anime())}));
-    double dTotal = dTrain.score();
-    copy(dTrain, gTrain, discriminatorLayers);
+    Map<String, Double> dTerms = dStep.step(gTrain, b.photo(), b.anime(), b.gray(), b.smooth());
     gTrain.fit(new MultiDataSet(new INDArray[] {b.photo(), b.gray()}, new INDArray[] {dummyLabels(b.photo())}));
     double gTotal = gTrain.score();
     copy(gTrain, generator, generatorLayers);
@@ -203,8 +200,7 @@ public final class Trainer {
     Map<String, Double> terms = new LinkedHashMap<>();
     gLosses.last().forEach((k, v) -> terms.put("g." + k, v));
     terms.put("g.total", gTotal);
-    dLosses.last().forEach((k, v) -> terms.put("d." + k, v));
-    terms.put("d.total", dTotal);
+    terms.putAll(dTerms);
     return logged(new StepLosses("train", adversarialSteps, terms));
   }
 
