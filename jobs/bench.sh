@@ -40,12 +40,8 @@ case "$what" in
     if ! printf '%s\n' "$@" | grep -qx -- --data; then data_default=(--data "$ANIMEGAN_ROOT/../shared/data"); fi
     master=()
     $has_master || master=(--master 'local[2]')
-    export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
-    export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"
-    export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-536870912}"
-    animegan_submit dev.animegan.spark.bench.TrainBench animegan-bench-train "${master[@]}" \
-      --driver-java-options "-Dorg.bytedeco.javacpp.maxphysicalbytes=${ANIMEGAN_BENCH_MAXPHYSICALBYTES:-16G}" \
-      "${data_default[@]}" "$@"
+    ANIMEGAN_DRIVER_MAXPHYSICALBYTES="${ANIMEGAN_BENCH_MAXPHYSICALBYTES:-16G}" \
+      animegan_submit_nd4j dev.animegan.spark.bench.TrainBench animegan-bench-train "${master[@]}" "${data_default[@]}" "$@"
     ;;
   infer)
     has_master=false

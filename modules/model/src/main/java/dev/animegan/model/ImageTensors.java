@@ -1,5 +1,6 @@
 package dev.animegan.model;
 
+import dev.animegan.core.image.PlanarPixels;
 import dev.animegan.core.image.RgbImage;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,20 +18,14 @@ public final class ImageTensors {
     }
     int w = images.get(0).width();
     int h = images.get(0).height();
-    int plane = w * h;
-    float[] data = new float[images.size() * 3 * plane];
+    int size = 3 * w * h;
+    float[] data = new float[images.size() * size];
     for (int n = 0; n < images.size(); n++) {
       RgbImage img = images.get(n);
       if (img.width() != w || img.height() != h) {
         throw new IllegalArgumentException("image " + n + " is " + img.width() + "x" + img.height() + ", expected " + w + "x" + h);
       }
-      byte[] rgb = img.data();
-      int base = n * 3 * plane;
-      for (int i = 0; i < plane; i++) {
-        data[base + i] = (rgb[3 * i] & 0xFF) / 127.5f - 1f;
-        data[base + plane + i] = (rgb[3 * i + 1] & 0xFF) / 127.5f - 1f;
-        data[base + 2 * plane + i] = (rgb[3 * i + 2] & 0xFF) / 127.5f - 1f;
-      }
+      PlanarPixels.toPlanar(img, 0, 0, w, h, data, n * size);
     }
     return Nd4j.create(data, new long[] {images.size(), 3, h, w}, 'c');
   }
@@ -40,18 +35,6 @@ public final class ImageTensors {
     int h = (int) y.size(2);
     int w = (int) y.size(3);
     float[] data = y.get(org.nd4j.linalg.indexing.NDArrayIndex.point(n)).castTo(DataType.FLOAT).dup('c').data().asFloat();
-    int plane = w * h;
-    byte[] rgb = new byte[3 * plane];
-    for (int i = 0; i < plane; i++) {
-      rgb[3 * i] = (byte) to8(data[i]);
-      rgb[3 * i + 1] = (byte) to8(data[plane + i]);
-      rgb[3 * i + 2] = (byte) to8(data[2 * plane + i]);
-    }
-    return new RgbImage(w, h, rgb);
-  }
-
-  private static int to8(float v) {
-    int x = Math.round((v + 1f) * 127.5f);
-    return x < 0 ? 0 : Math.min(x, 255);
+    return PlanarPixels.fromPlanar(data, 0, w, h);
   }
 }

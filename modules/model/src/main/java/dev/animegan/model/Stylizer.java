@@ -1,5 +1,6 @@
 package dev.animegan.model;
 
+import dev.animegan.core.image.PlanarPixels;
 import dev.animegan.model.weights.PyTorchGeneratorImport;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -82,17 +83,14 @@ public final class Stylizer {
     int plane = w * h;
     int[] px = new int[plane];
     for (int i = 0; i < plane; i++) {
-      px[i] = (to8(data[i]) << 16) | (to8(data[plane + i]) << 8) | to8(data[2 * plane + i]);
+      px[i] = (PlanarPixels.to8(data[i]) << 16) | (PlanarPixels.to8(data[plane + i]) << 8)
+          | PlanarPixels.to8(data[2 * plane + i]);
     }
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     out.setRGB(0, 0, w, h, px, 0, w);
     return out;
   }
 
-  private static int to8(float v) {
-    int x = Math.round((v + 1f) * 127.5f);
-    return x < 0 ? 0 : Math.min(x, 255);
-  }
 
   public BufferedImage stylize(BufferedImage img) {
     if (img.getWidth() < MIN_SIDE || img.getHeight() < MIN_SIDE) {

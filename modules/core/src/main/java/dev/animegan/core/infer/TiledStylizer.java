@@ -1,5 +1,6 @@
 package dev.animegan.core.infer;
 
+import dev.animegan.core.image.PlanarPixels;
 import dev.animegan.core.image.RgbImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +79,6 @@ public final class TiledStylizer {
       wx[i] = ramp(xs[i], tw, w, overlap);
     }
     RgbImage out = RgbImage.blank(w, h);
-    byte[] src = img.data();
     byte[] dst = out.data();
     // Band accumulators for rows [lo, lo + th).
     float[] acc = new float[3 * w * th];
@@ -91,7 +91,9 @@ public final class TiledStylizer {
         int n = Math.min(batchSize, xs.length - b);
         List<float[]> tiles = new ArrayList<>(n);
         for (int t = 0; t < n; t++) {
-          tiles.add(cut(src, w, xs[b + t], y0, tw, th));
+          float[] tile = new float[3 * tw * th];
+          PlanarPixels.toPlanar(img, xs[b + t], y0, tw, th, tile, 0);
+          tiles.add(tile);
         }
         List<float[]> styled = model.apply(tiles, tw, th);
         for (int t = 0; t < n; t++) {
@@ -113,23 +115,6 @@ public final class TiledStylizer {
       lo = done;
     }
     return out;
-  }
-
-  /** Planar floats in [-1, 1] of the tile at (x0, y0). */
-  private static float[] cut(byte[] src, int w, int x0, int y0, int tw, int th) {
-    int plane = tw * th;
-    float[] t = new float[3 * plane];
-    for (int y = 0; y < th; y++) {
-      int row = ((y0 + y) * w + x0) * 3;
-      for (int x = 0; x < tw; x++) {
-        int s = row + 3 * x;
-        int i = y * tw + x;
-        t[i] = (src[s] & 0xFF) / 127.5f - 1f;
-        t[plane + i] = (src[s + 1] & 0xFF) / 127.5f - 1f;
-        t[2 * plane + i] = (src[s + 2] & 0xFF) / 127.5f - 1f;
-      }
-    }
-    return t;
   }
 
   private static void add(float[] t, int x0, int bandY, int tw, int th, int w, float[] wx, float[] wy, float[] acc,
@@ -155,8 +140,7 @@ public final class TiledStylizer {
       float s = wsum[p];
       int d = (y * w + x) * 3;
       for (int c = 0; c < 3; c++) {
-        int v = Math.round((acc[3 * p + c] / s + 1f) * 127.5f);
-        dst[d + c] = (byte) (v < 0 ? 0 : Math.min(v, 255));
+        dst[d + c] = (byte) PlanarPixels.to8(acc[3 * p + c] / s);
       }
     }
   }

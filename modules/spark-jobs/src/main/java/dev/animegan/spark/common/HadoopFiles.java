@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -47,10 +46,24 @@ public final class HadoopFiles {
   /** Writes {@code text} to {@code path} through a temporary file and a rename, so readers never see half of it. */
   public static void writeAtomically(String path, String text, Configuration conf) throws IOException {
     Path target = new Path(path);
-    FileSystem fs = target.getFileSystem(conf);
-    Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp");
-    try (FSDataOutputStream out = fs.create(tmp, true)) {
-      out.write(text.getBytes(StandardCharsets.UTF_8));
+    writeAtomically(target.getFileSystem(conf), target, ".tmp", out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Produces a file's content. */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Writes {@code content} to the temporary sibling {@code "." + name + tmpSuffix} and renames it
+   * onto {@code target} (replacing it), so readers never see half a file. A killed writer leaves
+   * only the temporary file, which the next write to the same target reuses.
+   */
+  public static void writeAtomically(FileSystem fs, Path target, String tmpSuffix, Content content) throws IOException {
+    Path tmp = new Path(target.getParent(), "." + target.getName() + tmpSuffix);
+    try (OutputStream out = fs.create(tmp, true)) {
+      content.writeTo(out);
     }
     if (fs.exists(target) && !fs.delete(target, false)) {
       throw new IOException("cannot replace " + target);
@@ -65,6 +78,25 @@ public final class HadoopFiles {
     try (InputStream in = p.getFileSystem(conf).open(p)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  /** True for the local file system (and paths without a scheme). */
+  public static boolean isLocal(FileSystem fs) {
+    String scheme = fs.getUri().getScheme();
+    return scheme == null || scheme.equals("file");
+  }
+
+  /**
+   * Copies a file to a new local temporary folder (deleted when the JVM exits), for readers that
+   * need a local file (native HDF5, model loaders); returns the local copy.
+   */
+  public static java.nio.file.Path copyToLocalTemp(FileSystem fs, Path file) throws IOException {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("animegan-");
+    java.nio.file.Path local = dir.resolve(file.getName());
+    fs.copyToLocalFile(false, file, new Path(local.toUri()), true);
+    local.toFile().deleteOnExit();
+    dir.toFile().deleteOnExit();
+    return local;
   }
 
   /** Copies a local stream to a Hadoop path (used by tests and tools). */

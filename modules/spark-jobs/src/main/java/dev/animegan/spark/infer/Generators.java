@@ -1,13 +1,13 @@
 package dev.animegan.spark.infer;
 
 import dev.animegan.model.Stylizer;
+import dev.animegan.spark.common.ExecutorPool;
+import dev.animegan.spark.common.HadoopFiles;
 import dev.animegan.spark.common.SerializableHadoopConf;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -23,28 +23,26 @@ import org.slf4j.LoggerFactory;
 final class Generators {
   private static final Logger LOG = LoggerFactory.getLogger(Generators.class);
   private static final Map<String, java.nio.file.Path> LOCAL = new ConcurrentHashMap<>();
-  private static final Map<String, ConcurrentLinkedDeque<ComputationGraph>> POOLS = new ConcurrentHashMap<>();
+  private static final ExecutorPool<String, ComputationGraph> POOL = new ExecutorPool<>();
   static final AtomicInteger LOADS = new AtomicInteger();
 
   private Generators() {}
 
   static ComputationGraph borrow(String model, SerializableHadoopConf conf) {
-    ComputationGraph g = POOLS.computeIfAbsent(model, k -> new ConcurrentLinkedDeque<>()).pollFirst();
-    if (g != null) {
-      return g;
-    }
-    try {
-      ComputationGraph loaded = Stylizer.load(local(model, conf)).generator();
-      LOADS.incrementAndGet();
-      LOG.info("loaded generator {} ({} parameters)", model, loaded.numParams());
-      return loaded;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot load generator " + model, e);
-    }
+    return POOL.borrow(model, m -> {
+      try {
+        ComputationGraph loaded = Stylizer.load(local(m, conf)).generator();
+        LOADS.incrementAndGet();
+        LOG.info("loaded generator {} ({} parameters)", m, loaded.numParams());
+        return loaded;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot load generator " + m, e);
+      }
+    });
   }
 
   static void giveBack(String model, ComputationGraph g) {
-    POOLS.computeIfAbsent(model, k -> new ConcurrentLinkedDeque<>()).offerFirst(g);
+    POOL.giveBack(model, g);
   }
 
   /** A local copy of the model (the file, or a checkpoint folder's generator.zip), made once per JVM. */
@@ -56,15 +54,8 @@ final class Generators {
         if (fs.getFileStatus(p).isDirectory()) {
           p = new Path(p, "generator.zip");
         }
-        if ("file".equals(fs.getUri().getScheme()) || fs.getUri().getScheme() == null) {
-          return java.nio.file.Paths.get(fs.makeQualified(p).toUri());
-        }
-        java.nio.file.Path dir = Files.createTempDirectory("animegan-model");
-        java.nio.file.Path local = dir.resolve(p.getName());
-        fs.copyToLocalFile(false, p, new Path(local.toUri()), true);
-        local.toFile().deleteOnExit();
-        dir.toFile().deleteOnExit();
-        return local;
+        return HadoopFiles.isLocal(fs) ? java.nio.file.Paths.get(fs.makeQualified(p).toUri())
+            : HadoopFiles.copyToLocalTemp(fs, p);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot fetch generator " + m, e);
       }

@@ -6,12 +6,11 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.animegan.core.config.ConfigError;
 import dev.animegan.core.config.InferConfig;
 import dev.animegan.spark.cli.JobCli;
-import dev.animegan.spark.common.HadoopFiles;
+import dev.animegan.spark.common.InputFiles;
+import dev.animegan.spark.common.JobResults;
 import dev.animegan.spark.common.ProgressListener;
 import dev.animegan.spark.common.SerializableHadoopConf;
 import dev.animegan.spark.common.SparkSessions;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -60,7 +58,7 @@ public final class InferJob {
   public static final String TABLE = "table";
   public static final String QUARANTINE = "quarantine";
   public static final String GALLERY = "gallery";
-  public static final String RESULT_FILE = "_job_result.json";
+  public static final String RESULT_FILE = JobResults.FILE;
 
   static final JobCli.Spec SPEC = new JobCli.Spec("infer", "jobs/infer.sh",
       "--model PATH --input PATH[,PATH] --out PATH [--mode resize|tile] [options] [spark options]",
@@ -98,15 +96,7 @@ public final class InferJob {
     } catch (IOException | IllegalArgumentException e) {
       problems.add("Cannot read model " + cfg.model() + " (animegan.infer.model): " + e.getMessage());
     }
-    for (String p : cfg.input()) {
-      try {
-        if (!HadoopFiles.matchesAnything(p, hconf)) {
-          problems.add("No such input path: " + p + " (animegan.infer.input)");
-        }
-      } catch (IOException | IllegalArgumentException e) {
-        problems.add("Cannot read input path " + p + " (animegan.infer.input): " + e.getMessage());
-      }
-    }
+    problems.addAll(InputFiles.problems(cfg.input(), InferConfig.SECTION + ".input", hconf));
     if (!problems.isEmpty()) {
       throw new ConfigError(problems);
     }
@@ -136,16 +126,14 @@ public final class InferJob {
           String root = cfg.input().get(i);
           String base = new Path(qualifiedBase(root, hconf)).toUri().getPath().replaceAll("/+$", "");
           String prefix = several ? i + "-" + new Path(base).getName() + "/" : "";
-          String[] found = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(root).inputFiles();
-          for (String f : new TreeSet<>(Arrays.asList(found))) {
+          for (String f : InputFiles.list(spark, List.of(root))) {
             String fp = new Path(f).toUri().getPath();
             String rel = fp.startsWith(base + "/") ? fp.substring(base.length() + 1) : new Path(f).getName();
             listed.add(RowFactory.create(f, prefix + rel, null));
           }
         }
         seen = listed.size();
-        int partitions = (int) Math.max(1, Math.min(Math.max(seen, 1),
-            Math.max(2L * sc.defaultParallelism(), (seen + cfg.filesPerTask() - 1) / cfg.filesPerTask())));
+        int partitions = InputFiles.tasks(seen, sc.defaultParallelism(), cfg.filesPerTask());
         inputs = spark.createDataFrame(listed, InferPartitions.INPUT).repartition(partitions, col("rel"));
         LOG.info("infer {}: listed {} files in {} inputs; {} tasks; e.g. {} -> {}", runId, seen, cfg.input().size(), partitions,
             listed.isEmpty() ? "-" : listed.get(0).getString(0), listed.isEmpty() ? "-" : listed.get(0).getString(1));
@@ -164,8 +152,7 @@ public final class InferJob {
                 "^/+", "").as("rel"),
             col(cfg.imageColumn()).as("content"));
         seen = rows.count();
-        int partitions = (int) Math.max(1, Math.max(2L * sc.defaultParallelism(), (seen + cfg.filesPerTask() - 1)
-            / cfg.filesPerTask()));
+        int partitions = InputFiles.tasks(seen, sc.defaultParallelism(), cfg.filesPerTask());
         inputs = rows.repartition(partitions, col("rel"));
         LOG.info("infer {}: {} rows in {} input tables; {} tasks", runId, seen, cfg.input().size(), partitions);
       }
@@ -230,8 +217,7 @@ public final class InferJob {
           cfg.outputKind().name().toLowerCase(Locale.ROOT), cfg.mode().name().toLowerCase(Locale.ROOT), seen, written,
           skipped, rejected, byReason, round(mp), round(elapsed), round(written / elapsed), round(mp / elapsed),
           imagesPath, quarantinePath, gallery);
-      String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
-      HadoopFiles.writeAtomically(out + "/" + RESULT_FILE, json + "\n", hconf);
+      JobResults.write(out, result, hconf);
       if (written + skipped + rejected != seen) {
         LOG.warn("infer {}: {} inputs listed but {} processed (files changed during the run?)", runId, seen,
             written + skipped + rejected);

@@ -2,6 +2,7 @@ package dev.animegan.spark.infer;
 
 import dev.animegan.core.config.InferConfig;
 import dev.animegan.core.image.ImageDecoder;
+import dev.animegan.core.image.PlanarPixels;
 import dev.animegan.core.image.PngCodec;
 import dev.animegan.core.image.RejectReason;
 import dev.animegan.core.image.ResizeFilter;
@@ -15,7 +16,6 @@ import dev.animegan.spark.common.SerializableHadoopConf;
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -206,12 +206,12 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
     int h = group.get(0).input.height();
     List<float[]> tiles = new ArrayList<>();
     for (Pending p : group) {
-      tiles.add(planar(p.input));
+      tiles.add(PlanarPixels.toPlanar(p.input));
     }
     List<float[]> styled = model.apply(tiles, w, h);
     for (int i = 0; i < group.size(); i++) {
       Pending p = group.get(i);
-      out.add(finish(p, fromPlanar(styled.get(i), w, h), new Path(imagesRoot, p.rel), hconf));
+      out.add(finish(p, PlanarPixels.fromPlanar(styled.get(i), 0, w, h), new Path(imagesRoot, p.rel), hconf));
     }
   }
 
@@ -238,19 +238,9 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
     }
   }
 
-  /** Writes to a fixed temporary sibling, then renames: a killed write leaves only the temporary file, which a rerun replaces. */
+  /** Writes through a fixed temporary sibling and a rename: a killed write leaves only the temporary file, which a rerun replaces. */
   static void writeAtomically(Path target, byte[] bytes, Configuration hconf) throws IOException {
-    FileSystem fs = outputFs(target, hconf);
-    Path tmp = new Path(target.getParent(), "." + target.getName() + TMP_SUFFIX);
-    try (OutputStream o = fs.create(tmp, true)) {
-      o.write(bytes);
-    }
-    if (fs.exists(target)) {
-      fs.delete(target, false);
-    }
-    if (!fs.rename(tmp, target)) {
-      throw new IOException("cannot rename " + tmp + " to " + target);
-    }
+    HadoopFiles.writeAtomically(outputFs(target, hconf), target, TMP_SUFFIX, out -> out.write(bytes));
   }
 
   /** The file system for output images: on the local file system without Hadoop's .crc side files. */
@@ -285,30 +275,6 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
     double s = 256.0 / longSide;
     return Resampler.resize(img, Math.max(1, (int) Math.round(img.width() * s)), Math.max(1, (int) Math.round(img.height() * s)),
         ResizeFilter.AREA);
-  }
-
-  static float[] planar(RgbImage img) {
-    int plane = img.width() * img.height();
-    byte[] rgb = img.data();
-    float[] t = new float[3 * plane];
-    for (int i = 0; i < plane; i++) {
-      t[i] = (rgb[3 * i] & 0xFF) / 127.5f - 1f;
-      t[plane + i] = (rgb[3 * i + 1] & 0xFF) / 127.5f - 1f;
-      t[2 * plane + i] = (rgb[3 * i + 2] & 0xFF) / 127.5f - 1f;
-    }
-    return t;
-  }
-
-  static RgbImage fromPlanar(float[] t, int w, int h) {
-    int plane = w * h;
-    byte[] rgb = new byte[3 * plane];
-    for (int i = 0; i < plane; i++) {
-      for (int c = 0; c < 3; c++) {
-        int v = Math.round((t[c * plane + i] + 1f) * 127.5f);
-        rgb[3 * i + c] = (byte) (v < 0 ? 0 : Math.min(v, 255));
-      }
-    }
-    return new RgbImage(w, h, rgb);
   }
 
   private static Row outcome(String kind, String path, String rel, RejectReason reason, String message, long length,

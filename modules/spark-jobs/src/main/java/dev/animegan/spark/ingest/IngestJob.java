@@ -8,13 +8,13 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.animegan.core.config.ConfigError;
 import dev.animegan.core.config.IngestConfig;
 import dev.animegan.core.config.WriteMode;
 import dev.animegan.spark.cli.JobCli;
 import dev.animegan.spark.common.HadoopFiles;
+import dev.animegan.spark.common.InputFiles;
+import dev.animegan.spark.common.JobResults;
 import dev.animegan.spark.common.ProgressListener;
 import dev.animegan.spark.common.SerializableHadoopConf;
 import java.io.IOException;
@@ -22,14 +22,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkContext;
@@ -68,7 +66,7 @@ public final class IngestJob {
   public static final String TILES = "tiles";
   public static final String QUARANTINE = "quarantine";
   public static final String DUPLICATES = "duplicates";
-  public static final String RESULT_FILE = "_job_result.json";
+  public static final String RESULT_FILE = JobResults.FILE;
 
   static final JobCli.Spec SPEC = new JobCli.Spec("ingest", "jobs/ingest.sh",
       "--photos PATH[,PATH] [--anime STYLE=PATH[,PATH]]... --out PATH [options] [spark options]",
@@ -110,15 +108,7 @@ public final class IngestJob {
   static void validateOnDriver(IngestConfig cfg, Configuration hconf) throws IOException {
     List<String> problems = new ArrayList<>();
     for (Input in : inputs(cfg)) {
-      for (String p : in.paths()) {
-        try {
-          if (!HadoopFiles.matchesAnything(p, hconf)) {
-            problems.add("No such input path: " + p + " (" + in.key() + ")");
-          }
-        } catch (IOException | IllegalArgumentException e) {
-          problems.add("Cannot read input path " + p + " (" + in.key() + "): " + e.getMessage());
-        }
-      }
+      problems.addAll(InputFiles.problems(in.paths(), in.key(), hconf));
     }
     if (cfg.mode() == WriteMode.ERROR) {
       for (String part : List.of(TILES, QUARANTINE, RESULT_FILE)) {
@@ -153,15 +143,12 @@ public final class IngestJob {
       group(sc, progress, "list", "listing " + inputs(cfg).size() + " inputs");
       List<Row> listed = new ArrayList<>();
       for (Input in : inputs(cfg)) {
-        String[] found = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
-            .load(in.paths().toArray(String[]::new)).inputFiles();
-        for (String path : new TreeSet<>(Arrays.asList(found))) {
+        for (String path : InputFiles.list(spark, in.paths())) {
           listed.add(RowFactory.create(path, in.domain(), in.style()));
         }
       }
       long found = listed.size();
-      int partitions = (int) Math.max(1, Math.min(Math.max(found, 1),
-          Math.max(2L * sc.defaultParallelism(), (found + cfg.filesPerTask() - 1) / cfg.filesPerTask())));
+      int partitions = InputFiles.tasks(found, sc.defaultParallelism(), cfg.filesPerTask());
       LOG.info("ingest {}: listed {} files in {} inputs; {} tasks", runId, found, inputs(cfg).size(), partitions);
       StructType listingSchema = new StructType().add("path", DataTypes.StringType, false)
           .add("domain", DataTypes.StringType, false).add("style", DataTypes.StringType, false);
@@ -249,8 +236,7 @@ public final class IngestJob {
       IngestResult result = new IngestResult("ingest", runId, out, tilesPath, quarantinePath, duplicatesPath,
           tally.read(), tally.accepted, tally.rejected, tally.duplicates, tally.tiles, new TreeMap<>(tally.byReason),
           tally.datasets(), round(megapixels), round(elapsed), round(tally.read() / elapsed), round(megapixels / elapsed));
-      String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
-      HadoopFiles.writeAtomically(out + "/" + RESULT_FILE, json + "\n", hconf);
+      JobResults.write(out, result, hconf);
       LOG.info("ingest {}: done in {} s: read {} = accepted {} + rejected {} + duplicates {}; {} tiles; result in {}",
           runId, String.format(Locale.ROOT, "%.1f", elapsed), result.read(), result.accepted(), result.rejected(),
           result.duplicates(), result.tiles(), out + "/" + RESULT_FILE);

@@ -5,6 +5,7 @@ import dev.animegan.model.train.DiscriminatorStep;
 import dev.animegan.model.train.LossCapture;
 import dev.animegan.model.train.TrainerSettings;
 import dev.animegan.model.train.TrainingGraphs;
+import dev.animegan.spark.common.ExecutorPool;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.util.LinkedHashMap;
@@ -37,6 +38,14 @@ final class GanTrainingHook implements TrainingHook {
 
   /** The two graphs the hook can drive. */
   enum Mode { PRETRAIN, ADVERSARIAL }
+
+  /**
+   * One {@link DiscriminatorStep} per executor task slot for the life of the JVM: networks are built
+   * once, and each slot's D Adam moments carry over between minibatches and rounds. (D's parameters
+   * are averaged across workers every round like G's; its Adam moments stay per slot and start
+   * fresh when a run resumes from a checkpoint.)
+   */
+  private static final ExecutorPool<TrainerSettings, DiscriminatorStep> D_STEPS = new ExecutorPool<>();
 
   private final Mode mode;
   private final TrainerSettings settings;
@@ -85,12 +94,12 @@ final class GanTrainingHook implements TrainingHook {
       dTerms = Map.of();
       minibatch.setFeatures(new INDArray[] {f[MinibatchExport.PHOTO]});
     } else {
-      DiscriminatorStep d = DiscriminatorSteps.borrow(settings);
+      DiscriminatorStep d = D_STEPS.borrow(settings, DiscriminatorStep::create);
       try {
         dTerms = d.step(graph, f[MinibatchExport.PHOTO], f[MinibatchExport.ANIME], f[MinibatchExport.GRAY],
             f[MinibatchExport.SMOOTH]);
       } finally {
-        DiscriminatorSteps.giveBack(settings, d);
+        D_STEPS.giveBack(settings, d);
       }
       minibatch.setFeatures(new INDArray[] {f[MinibatchExport.PHOTO], f[MinibatchExport.GRAY]});
     }

@@ -9,6 +9,7 @@ import dev.animegan.core.image.Resampler;
 import dev.animegan.core.image.ResizeFilter;
 import dev.animegan.core.image.RgbImage;
 import dev.animegan.model.ImageTensors;
+import dev.animegan.spark.common.HadoopFiles;
 import dev.animegan.spark.common.SerializableHadoopConf;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -81,9 +82,10 @@ final class MinibatchExport {
 
   /**
    * The epoch's minibatch files (sorted), exporting them first unless a complete export exists.
-   * {@code photos} has columns id, image; {@code anime} has id, image, gray, smooth.
+   * {@code photos} ({@code nPhotos} rows) has columns id, image; {@code anime} ({@code nAnime} rows)
+   * has id, image, gray, smooth.
    */
-  static List<String> export(Dataset<Row> photos, Dataset<Row> anime, int batchSize, int tileSize, long seed, int epoch,
+  static List<String> export(Dataset<Row> photos, long nPhotos, Dataset<Row> anime, long nAnime, int batchSize, int tileSize, long seed, int epoch,
       String dir, SerializableHadoopConf hconf, int partitions) throws IOException {
     Path root = new Path(dir);
     FileSystem fs = root.getFileSystem(hconf.get());
@@ -98,14 +100,12 @@ final class MinibatchExport {
     }
     JavaPairRDD<Long, Row> photoOrder = photos.orderBy(xxhash64(col("id"), lit(seed), lit(epoch)))
         .javaRDD().zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
-    long nPhotos = photoOrder.count();
     long nBatches = nPhotos / batchSize;
     if (nBatches == 0) {
       return List.of();
     }
     JavaPairRDD<Long, Row> animeOrder = anime.orderBy(xxhash64(col("id"), lit(seed), lit(epoch), lit("anime")))
         .javaRDD().zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
-    long nAnime = animeOrder.count();
     long used = nBatches * batchSize;
     JavaPairRDD<Long, Tuple2<Long, byte[]>> byAnimeIndex = photoOrder
         .filter(t -> t._1() < used)
@@ -164,15 +164,8 @@ final class MinibatchExport {
     MultiDataSet mds = new MultiDataSet(features, new INDArray[] {Nd4j.zeros(DataType.FLOAT, rows.size(), 1)});
     String name = String.format(Locale.ROOT, "batch-%07d.mds", batch);
     Path target = new Path(dir, name);
-    Path tmp = new Path(dir, "." + name + ".tmp");
     try {
-      FileSystem fs = target.getFileSystem(hconf.get());
-      try (OutputStream out = fs.create(tmp, true)) {
-        mds.save(out);
-      }
-      if (!fs.rename(tmp, target)) {
-        throw new IOException("cannot rename " + tmp + " to " + target);
-      }
+      HadoopFiles.writeAtomically(target.getFileSystem(hconf.get()), target, ".tmp", mds::save);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write minibatch " + target, e);
     }

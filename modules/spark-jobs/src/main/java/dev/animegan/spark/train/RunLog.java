@@ -65,10 +65,6 @@ public final class RunLog {
     HadoopFiles.writeAtomically(out + "/" + CSV, csv(), conf);
   }
 
-  List<Row> rows() {
-    return rows;
-  }
-
   private String csv() {
     List<String> terms = new ArrayList<>();
     for (Row r : rows) {

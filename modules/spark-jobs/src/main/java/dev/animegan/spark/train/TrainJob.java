@@ -1,11 +1,8 @@
 package dev.animegan.spark.train;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.animegan.core.config.ConfigError;
 import dev.animegan.core.config.TrainJobConfig;
 import dev.animegan.core.image.PngCodec;
@@ -16,6 +13,7 @@ import dev.animegan.model.train.Trainer;
 import dev.animegan.model.train.TrainerSettings;
 import dev.animegan.spark.cli.JobCli;
 import dev.animegan.spark.common.HadoopFiles;
+import dev.animegan.spark.common.JobResults;
 import dev.animegan.spark.common.SerializableHadoopConf;
 import dev.animegan.spark.common.SparkSessions;
 import java.io.IOException;
@@ -63,7 +61,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
-  public static final String RESULT_FILE = "_job_result.json";
+  public static final String RESULT_FILE = JobResults.FILE;
   public static final String GENERATOR_FILE = "generator.zip";
   static final String PRETRAIN = "pretrain";
   static final String TRAIN = "train";
@@ -195,7 +193,7 @@ public final class TrainJob {
     Dataset<Row> anime = all.filter(col("domain").equalTo("anime").and(col("style").equalTo(style))
         .and(col("split").equalTo("train"))).select("id", "image", "gray", "smooth");
     Row sizes = all.filter(col("domain").equalTo("photo").or(col("style").equalTo(style)))
-        .agg(min("crop_size"), max("crop_size"), org.apache.spark.sql.functions.count(col("id"))).first();
+        .agg(min("crop_size")).first();
     long nPhotos = photos.count();
     long nAnime = anime.count();
     int batch = cfg.train().batchSize();
@@ -302,8 +300,8 @@ public final class TrainJob {
           startRound + 1);
       for (int epoch = startEpoch; epoch < epochs; epoch++) {
         String dir = MinibatchExport.epochDir(cfg.exportRoot(), phase, epoch);
-        List<String> paths = MinibatchExport.export(photos, anime, batch, tileSize, active.seed(), epoch, dir, shc,
-            Math.max(1, workers));
+        List<String> paths = MinibatchExport.export(photos, nPhotos, anime, nAnime, batch, tileSize, active.seed(), epoch,
+            dir, shc, Math.max(1, workers));
         for (int r = (epoch == startEpoch ? startRound : 0); r < roundsPerEpoch; r++) {
           List<String> roundPaths = paths.subList(r * perRound, Math.min(paths.size(), (r + 1) * perRound));
           acc.reset();
@@ -368,10 +366,8 @@ public final class TrainJob {
     } finally {
       Files.deleteIfExists(tmp);
     }
-    if (runLog.rows().isEmpty()) {
+    if (roundsRun == 0) {
       LOG.warn("no training round ran (epochs set to 0, or everything already done)");
-    } else {
-      runLog.writePlot();
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
     TrainJobResult result = new TrainJobResult("train", runId, cfg.data(), out, style,
@@ -380,8 +376,7 @@ public final class TrainJob {
         imagesTrained / Math.max(1e-9, (System.nanoTime() - trainStart) / 1e9), lastLosses, finite, lastCheckpoint,
         store.list(), generatorPath, out + "/" + RunLog.CSV, out + "/" + RunLog.JSONL, out + "/" + RunLog.PLOT, samples,
         lineage);
-    String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result);
-    HadoopFiles.writeAtomically(out + "/" + RESULT_FILE, json + "\n", hconf);
+    JobResults.write(out, result, hconf);
     LOG.info("train: {} rounds this run ({} pretraining, {} adversarial), {} images, {} s; steps: {} pretraining, {} "
         + "adversarial; generator {}; result {}", roundsRun, pretrainRounds, adversarialRounds, imagesTrained,
         String.format(Locale.ROOT, "%.1f", elapsed), trainer.pretrainSteps(), trainer.adversarialSteps(), generatorPath,
@@ -399,17 +394,13 @@ public final class TrainJob {
     }
     Path p = new Path(s.vggWeights());
     FileSystem fs = p.getFileSystem(hconf);
-    String scheme = fs.getUri().getScheme();
-    if (scheme == null || scheme.equals("file")) {
+    if (HadoopFiles.isLocal(fs)) {
       return s;
     }
     if (!fs.exists(p)) {
       throw new ConfigError("No such file: " + s.vggWeights() + " (animegan.model.vgg19.weights)");
     }
-    java.nio.file.Path local = Files.createTempDirectory("animegan-vgg").resolve(p.getName());
-    fs.copyToLocalFile(false, p, new Path(local.toUri()), true);
-    local.toFile().deleteOnExit();
-    local.getParent().toFile().deleteOnExit();
+    java.nio.file.Path local = HadoopFiles.copyToLocalTemp(fs, p);
     LOG.info("copied VGG19 weights {} to {}", s.vggWeights(), local);
     return s.withVggWeights(local.toString());
   }
