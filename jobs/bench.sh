@@ -12,9 +12,12 @@
 #   jobs/bench.sh all [--out FILE] [--quick]
 #       every benchmark above in turn (each in its own JVM), one JSON report with the machine's
 #       cores and sgemm rate (default FILE: bench-report.json; also printed).
-#   jobs/bench.sh model [--quick]
-#       generator forward (256², 512², batch 1 and 4, oneDNN helpers on and off), one pretraining
-#       and one adversarial step (batch 4, 256², full-size networks), sgemm GFLOP/s, peak RSS.
+#   jobs/bench.sh model [--quick] [--steps K] [--profile] [--peer]
+#       generator forward (256², 512², batch 1 and 4), pretraining and adversarial steps (batch 4,
+#       256², full-size networks) through the trainer the jobs use: medians of K >= 3 runs after a
+#       warm-up; sgemm GFLOP/s, peak RSS. --profile adds per-layer timings. --peer also runs the same
+#       work in PyTorch (pytorch/bench_model.py, Debian's python3-torch, same thread count) in this
+#       invocation and adds its figures and the speed ratios (PyTorch time / ours).
 set -euo pipefail
 # shellcheck source=jobs/_common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
@@ -59,13 +62,43 @@ case "$what" in
     fi
     java_bin=java
     [ -n "${JAVA_HOME:-}" ] && java_bin="$JAVA_HOME/bin/java"
+    peer=false
+    java_args=()
+    for a in "$@"; do
+      if [ "$a" = --peer ]; then peer=true; else java_args+=("$a"); fi
+    done
     # glibc: keep freed ND4J buffers for reuse instead of unmapping and faulting them in again
     # (measured: fewer system-time seconds and steadier per-image times).
     export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
     export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"
     export MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-536870912}"
-    exec "$java_bin" -Xmx4g -Dorg.bytedeco.javacpp.maxphysicalbytes="${ANIMEGAN_BENCH_MAXPHYSICALBYTES:-18G}" \
-      -cp "$ANIMEGAN_ROOT/modules/model/target/classes:$(cat "$cp_file")" dev.animegan.model.bench.ModelBench "$@"
+    run_java() {
+      "$java_bin" -Xmx1g -Dorg.bytedeco.javacpp.maxphysicalbytes="${ANIMEGAN_BENCH_MAXPHYSICALBYTES:-18G}" \
+        -cp "$ANIMEGAN_ROOT/modules/model/target/classes:$(cat "$cp_file")" dev.animegan.model.bench.ModelBench \
+        ${java_args[@]+"${java_args[@]}"}
+    }
+    if ! $peer; then
+      run_java
+      exit $?
+    fi
+    if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+      echo "animegan bench: --peer needs Debian's PyTorch for /usr/bin/python3: sudo apt-get install python3-torch libopenblas0-pthread python3-numpy" >&2
+      exit 2
+    fi
+    tmp="$(mktemp -d)"
+    trap 'rm -rf "$tmp"' EXIT
+    threads="$(nproc)"
+    echo "animegan bench: model, animegan-spark side ..." >&2
+    run_java > "$tmp/java.json" || exit 1
+    echo "animegan bench: model, PyTorch side ($threads threads) ..." >&2
+    peer_args=(--threads "$threads")
+    for a in ${java_args[@]+"${java_args[@]}"}; do
+      case "$a" in --quick) peer_args+=(--quick) ;; esac
+    done
+    steps="$(printf '%s\n' ${java_args[@]+"${java_args[@]}"} | sed -n '/^--steps$/{n;p}')"
+    [ -n "$steps" ] && peer_args+=(--steps "$steps")
+    /usr/bin/python3 "$ANIMEGAN_ROOT/pytorch/bench_model.py" "${peer_args[@]}" > "$tmp/peer.json" || exit 1
+    /usr/bin/python3 "$ANIMEGAN_ROOT/pytorch/bench_model.py" --merge "$tmp/java.json" "$tmp/peer.json"
     ;;
   all)
     report="bench-report.json"
@@ -107,7 +140,7 @@ case "$what" in
     echo "animegan bench: report in $report" >&2
     ;;
   ""|-h|--help)
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
     ;;
   *)
     echo "animegan bench: unknown benchmark '$what' (known: ingest, train, infer, model, all)" >&2

@@ -25,8 +25,9 @@ public final class Stylizer {
   public static final int MIN_SIDE = 8;
   private final ComputationGraph generator;
 
+  /** Over a generator graph: an inference graph, or a release-0.1 per-layer generator (converted). */
   public Stylizer(ComputationGraph generator) {
-    this.generator = generator;
+    this.generator = GeneratorGraphs.toEngine(generator);
   }
 
   /**
@@ -34,7 +35,6 @@ public final class Stylizer {
    * (the trainer's export or the importer's output), or a PyTorch AnimeGANv2 {@code .pt}.
    */
   public static Stylizer load(Path model) throws IOException {
-    OneDnn.enable();
     if (java.nio.file.Files.isDirectory(model)) {
       Path g = model.resolve("generator.zip");
       if (!java.nio.file.Files.isRegularFile(g)) {

@@ -3,7 +3,11 @@ package dev.animegan.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.animegan.model.nets.AnimeGanV2Generator;
+import dev.animegan.model.engine.GeneratorNet;
+import dev.animegan.model.legacy.AnimeGanV2Generator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.factory.Nd4j;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -25,10 +29,18 @@ class StylizerTest {
     return img;
   }
 
+  static ComputationGraph generator(int base, long seed) {
+    Nd4j.getRandom().setSeed(seed);
+    GeneratorNet net = new GeneratorNet(base);
+    Map<String, INDArray> m = new LinkedHashMap<>();
+    net.paramShapes().forEach((k, s) -> m.put(k, Nd4j.create(DataType.FLOAT, s)));
+    net.init(new dev.animegan.model.engine.ParamSet(m));
+    return GeneratorGraphs.fromParams(m);
+  }
+
   @Test
   void stylizesAtTheImagesOwnSize() {
-    ComputationGraph g = new ComputationGraph(new AnimeGanV2Generator(4).graph(32, 32, DataType.FLOAT, 3));
-    g.init();
+    ComputationGraph g = generator(4, 3);
     Stylizer s = new Stylizer(g);
     BufferedImage in = image(37, 21, 1);
     BufferedImage out = s.stylize(in);
@@ -59,9 +71,18 @@ class StylizerTest {
   }
 
   @Test
+  void releaseZeroOneGeneratorsAreConvertedAndComputeTheSame() {
+    ComputationGraph legacy = new ComputationGraph(new AnimeGanV2Generator(4).graph(32, 32, DataType.FLOAT, 3));
+    legacy.init();
+    Stylizer s = new Stylizer(legacy);
+    INDArray x = Stylizer.toTensor(image(20, 18, 5));
+    double diff = legacy.outputSingle(x).sub(s.generator().outputSingle(x)).amaxNumber().doubleValue();
+    assertEquals(0.0, diff, 1e-5, "engine vs the per-layer DL4J graph");
+  }
+
+  @Test
   void tinyImagesAreRefused() {
-    ComputationGraph g = new ComputationGraph(new AnimeGanV2Generator(2).graph(16, 16, DataType.FLOAT, 3));
-    g.init();
+    ComputationGraph g = generator(2, 3);
     assertEquals("image is 7x30; the generator needs at least 8x8 pixels",
         assertThrows(IllegalArgumentException.class, () -> new Stylizer(g).stylize(image(7, 30, 4))).getMessage());
   }

@@ -20,6 +20,7 @@ public record InferConfig(
     int tileSize,
     int tileOverlap,
     int batchSize,
+    long memoryBudget,
     Format format,
     int jpegQuality,
     int gallerySize,
@@ -51,6 +52,29 @@ public record InferConfig(
     }
   }
 
+  /** {@code memory-budget}: "auto" (0 here) or a size of at least 1 KiB. */
+  static long memoryBudget(ConfigReader r, Config config, String key) {
+    if (config.hasPath(key) && config.getValue(key).valueType() == com.typesafe.config.ConfigValueType.STRING
+        && config.getString(key).trim().equalsIgnoreCase("auto")) {
+      return 0;
+    }
+    if (config.hasPath(key) && config.getValue(key).valueType() == com.typesafe.config.ConfigValueType.STRING) {
+      try {
+        config.getBytes(key);
+      } catch (com.typesafe.config.ConfigException e) {
+        r.problem("Invalid value for " + key + ": '" + config.getString(key) + "'. Allowed values: auto, or a size "
+            + "from 1 KiB (e.g. 1500 MiB)");
+        return 0;
+      }
+    }
+    return r.bytesIn(key, 1024, Long.MAX_VALUE / 4);
+  }
+
+  /** Whether {@link #memoryBudget()} is derived from the executors' memory. */
+  public boolean autoMemoryBudget() {
+    return memoryBudget == 0;
+  }
+
   public static InferConfig from(Config config) {
     String s = SECTION + ".";
     ConfigReader r = new ConfigReader(config);
@@ -77,7 +101,7 @@ public record InferConfig(
         r.string(s + "parquet.path-column"), r.string(s + "parquet.image-column"), output.replaceAll("/+$", ""),
         r.enumOf(s + "output-kind", OutputKind.class), r.enumOf(s + "mode", Mode.class),
         r.intIn(s + "resize.max-long-side", 8, 65536), r.intIn(s + "resize.multiple", 1, 256), tile, overlap,
-        r.intIn(s + "batch-size", 1, 1024), r.enumOf(s + "format", Format.class), r.intIn(s + "jpeg-quality", 1, 100),
+        r.intIn(s + "batch-size", 1, 1024), memoryBudget(r, config, s + "memory-budget"), r.enumOf(s + "format", Format.class), r.intIn(s + "jpeg-quality", 1, 100),
         r.intIn(s + "gallery-size", 0, 1000), r.color(s + "decode.background"), r.bool(s + "decode.apply-exif-orientation"),
         r.longIn(s + "limits.max-pixels", 64, 2_000_000_000L),
         r.bytesIn(s + "limits.max-file-bytes", 1, IngestConfig.MAX_FILE_BYTES_LIMIT), r.intIn(s + "files-per-task", 1, 1_000_000));

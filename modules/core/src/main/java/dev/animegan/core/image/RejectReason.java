@@ -19,7 +19,9 @@ public enum RejectReason {
   /** The file is of a supported format but its data could not be decoded. */
   CORRUPT,
   /** The file could not be read from its file system. */
-  READ_ERROR;
+  READ_ERROR,
+  /** Decoding or stylising the image needs more memory than the task has, even at the smallest tiles. */
+  OUT_OF_MEMORY;
 
   /** The lower-case code stored in the quarantine table, e.g. {@code not_an_image}. */
   public String code() {

@@ -1,92 +1,176 @@
 package dev.animegan.model.bench;
 
-import dev.animegan.model.OneDnn;
-import dev.animegan.model.nets.AnimeGanV2Generator;
+import dev.animegan.model.GeneratorGraphs;
+import dev.animegan.model.engine.Engine;
+import dev.animegan.model.engine.GeneratorNet;
+import dev.animegan.model.engine.OpTimer;
 import dev.animegan.model.train.LossWeights;
 import dev.animegan.model.train.Trainer;
 import dev.animegan.model.train.TrainerSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@code jobs/bench.sh model}: generator forward throughput at 256² and 512² (batch 1 and 4),
- * with and without DL4J's oneDNN helpers, one pretraining and one adversarial step (batch 4,
- * 256², full-size networks, random VGG), the machine's sgemm rate through ND4J, and peak RSS.
- * Prints one JSON object on stdout.
+ * {@code jobs/bench.sh model}: generator forward passes (256² and 512², batch 1 and 4) through the
+ * inference graph, and pretraining and adversarial steps (batch 4, 256², full-size networks, random
+ * VGG19) through the {@link Trainer} the jobs use; every figure is the median of at least 3 timed
+ * runs after a warm-up. Also the machine's sgemm rate through ND4J and the process's peak RSS.
+ * {@code --profile} adds a per-layer breakdown (engine timers) of one forward pass and one training
+ * step of each kind. Prints one JSON object on stdout.
  */
 public final class ModelBench {
-  /** Multiply-adds x 2 of one 256x256 image through the AnimeGANv2 generator (issue figure). */
+  /** Multiply-adds x 2 of one 256x256 image through the AnimeGANv2 generator. */
   static final double GFLOP_PER_256 = 52.6;
 
   private ModelBench() {}
 
   public static void main(String[] args) throws IOException {
-    boolean quick = args.length > 0 && args[0].equals("--quick");
+    List<String> a = Arrays.asList(args);
+    boolean quick = a.contains("--quick");
+    boolean profile = a.contains("--profile");
+    int reps = Math.max(3, intArg(a, "--steps", 3));
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("benchmark", "model");
+    report.put("side", "animegan-spark");
     report.put("cores", Runtime.getRuntime().availableProcessors());
+    report.put("kernels", Engine.current().kernels().name());
     report.put("sgemm_gflops", sgemm(quick ? 512 : 1024));
 
-    System.setProperty(OneDnn.DL4J_HELPERS_DISABLE, "true");
-    ComputationGraph plain = generator();
-    report.put("generator_forward_256_b1_helpers_off", forward(plain, 1, 256, quick ? 1 : 3));
-    plain = null;
-    OneDnn.enable();
-    ComputationGraph g = generator();
+    Nd4j.getRandom().setSeed(1);
+    ComputationGraph g = GeneratorGraphs.fromParams(randomGenerator());
     for (int size : quick ? new int[] {256} : new int[] {256, 512}) {
       for (int batch : new int[] {1, 4}) {
-        report.put("generator_forward_" + size + "_b" + batch, forward(g, batch, size, quick ? 1 : (size == 256 ? 6 : 3)));
+        report.put("generator_forward_" + size + "_b" + batch, forward(g, batch, size, quick ? 3 : (size == 256 ? 6 : 3)));
       }
     }
-    g = null;
+    if (profile) {
+      report.put("profile_generator_forward_256_b1", profiled(() -> g.outputSingle(false, images(1, 256))));
+    }
+    Trainer.releaseCaches();
 
     TrainerSettings s = new TrainerSettings(32, 64, 2, 1, null, true, 256, LossWeights.animeGanV1(), 1e-4, 8e-5, 1.6e-4,
         0.5, 0.999, 1);
     int tile = quick ? 128 : 256;
     Trainer t = Trainer.create(s);
-    INDArray photo = Nd4j.rand(DataType.FLOAT, 4, 3, tile, tile).muli(2).subi(1);
-    INDArray anime = Nd4j.rand(DataType.FLOAT, 4, 3, tile, tile).muli(2).subi(1);
+    INDArray photo = images(4, tile);
+    INDArray anime = images(4, tile);
     Trainer.Batch b = new Trainer.Batch(photo, anime, anime.dup(), anime.mul(0.9));
-    t.pretrainStep(photo); // warm-up
-    long t0 = System.nanoTime();
-    t.pretrainStep(photo);
-    report.put("pretrain_step_b4_" + tile + "_seconds", round((System.nanoTime() - t0) / 1e9));
-    t.adversarialStep(b); // warm-up
-    t0 = System.nanoTime();
-    t.adversarialStep(b);
-    report.put("adversarial_step_b4_" + tile + "_seconds", round((System.nanoTime() - t0) / 1e9));
+    List<Double> pre = timed(() -> t.pretrainStep(photo), reps);
+    report.put("pretrain_step_b4_" + tile + "_seconds", median(pre));
+    report.put("pretrain_step_b4_" + tile + "_all", pre);
+    if (profile) {
+      report.put("profile_pretrain_step", profiled(() -> t.pretrainStep(photo)));
+    }
+    List<Double> adv = timed(() -> t.adversarialStep(b), reps);
+    report.put("adversarial_step_b4_" + tile + "_seconds", median(adv));
+    report.put("adversarial_step_b4_" + tile + "_all", adv);
+    if (profile) {
+      report.put("profile_adversarial_step", profiled(() -> t.adversarialStep(b)));
+    }
+    report.put("engine_pool_peak_mb", round(Engine.current().pool().peakBytes() / 1048576.0));
     report.put("peak_rss_mb", peakRssMb());
     System.out.println(toJson(report));
   }
 
-  private static ComputationGraph generator() {
-    ComputationGraph g = new ComputationGraph(AnimeGanV2Generator.standard().graph(256, 256, DataType.FLOAT, 1));
-    g.init();
-    return g;
+  private static int intArg(List<String> a, String name, int dflt) {
+    int i = a.indexOf(name);
+    return i >= 0 && i + 1 < a.size() ? Integer.parseInt(a.get(i + 1)) : dflt;
+  }
+
+  private static Map<String, INDArray> randomGenerator() {
+    GeneratorNet net = GeneratorNet.standard();
+    Map<String, INDArray> m = new LinkedHashMap<>();
+    net.paramShapes().forEach((k, sh) -> m.put(k, Nd4j.create(DataType.FLOAT, sh)));
+    net.init(new dev.animegan.model.engine.ParamSet(m));
+    return m;
+  }
+
+  private static INDArray images(int n, int size) {
+    return Nd4j.rand(DataType.FLOAT, n, 3, size, size).muli(2).subi(1);
+  }
+
+  private static List<Double> timed(Runnable r, int reps) {
+    r.run(); // warm-up: primitives built, buffers allocated
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < reps; i++) {
+      long t0 = System.nanoTime();
+      r.run();
+      out.add(round((System.nanoTime() - t0) / 1e9));
+    }
+    return out;
+  }
+
+  static double median(List<Double> v) {
+    List<Double> s = new ArrayList<>(v);
+    s.sort(null);
+    int n = s.size();
+    return n % 2 == 1 ? s.get(n / 2) : round((s.get(n / 2 - 1) + s.get(n / 2)) / 2);
   }
 
   private static Map<String, Object> forward(ComputationGraph g, int batch, int size, int reps) {
-    INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, size, size).muli(2).subi(1);
-    g.outputSingle(false, x); // warm-up
-    long t0 = System.nanoTime();
-    for (int i = 0; i < reps; i++) {
-      g.outputSingle(false, x);
-    }
-    double seconds = (System.nanoTime() - t0) / 1e9 / reps;
+    INDArray x = images(batch, size);
+    List<Double> times = timed(() -> g.outputSingle(false, x), Math.max(3, reps));
+    double seconds = median(times);
     double imagesPerSecond = batch / seconds;
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("seconds_per_batch", round(seconds));
     m.put("images_per_s", round(imagesPerSecond));
     m.put("gflops", round(imagesPerSecond * GFLOP_PER_256 * (size / 256.0) * (size / 256.0)));
+    m.put("all", times);
     return m;
+  }
+
+  /** One run with the engine's timers on: seconds per layer kind and the 12 costliest layers. */
+  private static Map<String, Object> profiled(Runnable r) {
+    OpTimer timer = new OpTimer();
+    Engine e = Engine.current();
+    e.setTimer(timer);
+    long t0 = System.nanoTime();
+    try {
+      r.run();
+    } finally {
+      e.setTimer(OpTimer.OFF);
+    }
+    double total = (System.nanoTime() - t0) / 1e9;
+    Map<String, double[]> byKind = new TreeMap<>();
+    double timed = 0;
+    for (OpTimer.Entry en : timer.entries().values()) {
+      double[] v = byKind.computeIfAbsent(en.net + " " + en.kind + " " + en.phase, k -> new double[2]);
+      v[0] += en.seconds;
+      v[1] += en.flops;
+      timed += en.seconds;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("wall_seconds", round(total));
+    out.put("engine_seconds", round(timed));
+    out.put("other_seconds", round(total - timed));
+    Map<String, Object> kinds = new LinkedHashMap<>();
+    byKind.entrySet().stream().sorted((x, y) -> Double.compare(y.getValue()[0], x.getValue()[0])).forEach(en -> {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("seconds", round(en.getValue()[0]));
+      if (en.getValue()[1] > 0) {
+        row.put("gflops", round(en.getValue()[1] / 1e9 / en.getValue()[0]));
+      }
+      kinds.put(en.getKey(), row);
+    });
+    out.put("by_kind", kinds);
+    Map<String, Object> layers = new LinkedHashMap<>();
+    timer.entries().values().stream().sorted((x, y) -> Double.compare(y.seconds, x.seconds)).limit(12)
+        .forEach(en -> layers.put(en.net + " " + en.layer + " " + en.phase, round(en.seconds)));
+    out.put("top_layers", layers);
+    return out;
   }
 
   private static double sgemm(int n) {
@@ -115,7 +199,7 @@ public final class ModelBench {
   }
 
   @SuppressWarnings("unchecked")
-  private static String toJson(Map<String, Object> m) {
+  static String toJson(Map<String, Object> m) {
     StringBuilder sb = new StringBuilder("{");
     boolean first = true;
     for (Map.Entry<String, Object> e : m.entrySet()) {
@@ -125,6 +209,8 @@ public final class ModelBench {
         sb.append(toJson((Map<String, Object>) inner).replace("\n", "\n  "));
       } else if (v instanceof String str) {
         sb.append('"').append(str).append('"');
+      } else if (v instanceof List<?> list) {
+        sb.append(list.toString());
       } else {
         sb.append(String.format(Locale.ROOT, "%s", v));
       }

@@ -1,14 +1,13 @@
 package dev.animegan.model.weights;
 
-import dev.animegan.model.nets.Vgg19Features;
+import dev.animegan.model.engine.ParamSet;
+import dev.animegan.model.engine.VggNet;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -16,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads Keras' VGG19 ImageNet weights ({@code vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5}, or the
- * full model file) into {@link Vgg19Features}. The file has a group per layer ({@code block1_conv1}, ...)
+ * full model file) into {@link VggNet}'s parameters. The file has a group per layer ({@code block1_conv1}, ...)
  * holding the kernel [3, 3, in, out] and the bias [out], either directly ({@code block1_conv1_W_1:0},
  * Keras 1 names) or in a same-named subgroup ({@code block1_conv1/kernel:0}, Keras 2); both are read.
  */
@@ -44,7 +43,7 @@ public final class KerasVgg19Weights {
     List<String> problems = new ArrayList<>();
     try (Hdf5Archive archive = new Hdf5Archive(h5)) {
       List<String> groups = archive.getGroups();
-      for (Vgg19Features.Conv c : Vgg19Features.CONVS) {
+      for (VggNet.Conv c : VggNet.CONVS) {
         if (!groups.contains(c.name())) {
           problems.add("missing layer " + c.name());
           continue;
@@ -91,22 +90,18 @@ public final class KerasVgg19Weights {
     return out;
   }
 
-  /** Copies the weights into the layers {@code prefix + name} of {@code graph} (built at width divisor 1). */
-  public static void load(ComputationGraph graph, String prefix, String h5) {
+  /** Copies the weights into a VGG parameter set ({@code block1_conv1.weight}, ... of the full-width network). */
+  public static void load(ParamSet vgg, String h5) {
     Map<String, ConvWeights> weights = read(h5);
     for (Map.Entry<String, ConvWeights> e : weights.entrySet()) {
-      Layer layer = graph.getLayer(prefix + e.getKey());
-      if (layer == null) {
-        throw new IllegalArgumentException("graph has no layer " + prefix + e.getKey());
-      }
-      INDArray w = layer.getParam("W");
+      INDArray w = vgg.get(e.getKey() + ".weight");
       if (!Arrays.equals(w.shape(), e.getValue().kernel().shape())) {
-        throw new IllegalArgumentException("layer " + prefix + e.getKey() + " has weights " + Arrays.toString(w.shape())
+        throw new IllegalArgumentException("VGG layer " + e.getKey() + " has weights " + Arrays.toString(w.shape())
             + " but the file gives " + Arrays.toString(e.getValue().kernel().shape())
-            + ": VGG19 weights need the full-width network (width divisor 1)");
+            + ": VGG19 weights need the full-width network (animegan.model.vgg19.width-divisor = 1)");
       }
       w.assign(e.getValue().kernel());
-      layer.getParam("b").assign(e.getValue().bias().reshape(layer.getParam("b").shape()));
+      vgg.get(e.getKey() + ".bias").assign(e.getValue().bias().reshape(vgg.get(e.getKey() + ".bias").shape()));
     }
     LOG.info("loaded VGG19 weights ({} convolutions) from {}", weights.size(), h5);
   }

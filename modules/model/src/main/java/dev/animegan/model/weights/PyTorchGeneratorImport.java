@@ -1,24 +1,17 @@
 package dev.animegan.model.weights;
 
-import dev.animegan.model.OneDnn;
-import dev.animegan.model.nets.AnimeGanV2Generator;
+import dev.animegan.model.GeneratorGraphs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -26,10 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Imports a PyTorch state dict of the public AnimeGANv2 generator (the {@code .pt} files of
- * animegan2-pytorch: a zip with {@code data.pkl} and raw little-endian storages) into
- * {@link AnimeGanV2Generator}, whose vertex names are the PyTorch module paths. Convolution weights
- * keep PyTorch's [out, in, kh, kw] layout; depthwise ones go from [C, 1, kh, kw] to DL4J's
- * [kh, kw, C, 1]; GroupNorm weight/bias become gamma/beta.
+ * animegan2-pytorch: a zip with {@code data.pkl} and raw little-endian storages). The engine's
+ * generator uses PyTorch's names and layouts, so tensors are copied key by key.
  */
 public final class PyTorchGeneratorImport {
   private static final Logger LOG = LoggerFactory.getLogger(PyTorchGeneratorImport.class);
@@ -107,66 +98,26 @@ public final class PyTorchGeneratorImport {
     return size.length == 0 ? Nd4j.scalar(out[0]) : Nd4j.create(out, size, 'c');
   }
 
-  /** A standard generator (base 32) with the state dict's weights. */
+  /**
+   * The generator the state dict holds, as an inference graph ({@link GeneratorGraphs}): its width
+   * comes from the file; every key and shape must be AnimeGANv2's.
+   */
   public static ComputationGraph importGenerator(Path pt) throws IOException {
-    OneDnn.enable();
     Map<String, INDArray> state = readStateDict(pt);
-    ComputationGraph g = new ComputationGraph(AnimeGanV2Generator.standard().graph(256, 256, DataType.FLOAT, 0));
-    g.init();
-    List<String> problems = new ArrayList<>();
-    TreeSet<String> used = new TreeSet<>();
-    for (Layer layer : g.getLayers()) {
-      if (layer.numParams() == 0) {
-        continue;
-      }
-      String name = layer.conf().getLayer().getLayerName();
-      boolean depthwise = layer.conf().getLayer() instanceof DepthwiseConvolution2D;
-      for (Map.Entry<String, INDArray> p : layer.paramTable().entrySet()) {
-        String torchKey = name + "." + switch (p.getKey()) {
-          case "W", "gamma" -> "weight";
-          case "b", "beta" -> "bias";
-          default -> p.getKey();
-        };
-        INDArray src = state.get(torchKey);
-        if (src == null) {
-          problems.add("missing " + torchKey + " " + Arrays.toString(expectedTorchShape(p.getValue(), depthwise, p.getKey())));
-          continue;
-        }
-        used.add(torchKey);
-        INDArray value = depthwise && p.getKey().equals("W") && src.rank() == 4 ? src.permute(2, 3, 0, 1) : src;
-        if (value.length() != p.getValue().length()
-            || (value.rank() == p.getValue().rank() && !Arrays.equals(value.shape(), p.getValue().shape()))) {
-          problems.add(torchKey + " has shape " + Arrays.toString(src.shape()) + ", expected "
-              + Arrays.toString(expectedTorchShape(p.getValue(), depthwise, p.getKey())));
-          continue;
-        }
-        p.getValue().assign(value.reshape(p.getValue().shape()));
-      }
+    int base;
+    try {
+      base = GeneratorGraphs.base(state);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("Not an AnimeGANv2 generator state dict: " + pt + ": " + e.getMessage()
+          + " (keys: " + state.keySet().stream().limit(5).toList() + (state.size() > 5 ? ", ..." : "") + ")");
     }
-    List<String> unexpected = new ArrayList<>();
-    for (String k : state.keySet()) {
-      if (!used.contains(k) && !k.endsWith("num_batches_tracked")) {
-        unexpected.add(k);
-      }
-    }
-    if (!unexpected.isEmpty()) {
-      problems.add("unexpected keys " + unexpected);
-    }
+    List<String> problems = GeneratorGraphs.problems(state, base);
     if (!problems.isEmpty()) {
       throw new IOException("Not an AnimeGANv2 generator state dict: " + pt + ": " + String.join("; ", problems));
     }
-    LOG.info("imported {} tensors ({} parameters) from {}", used.size(), g.numParams(), pt);
+    ComputationGraph g = GeneratorGraphs.fromParams(state);
+    LOG.info("imported {} tensors ({} parameters, base {}) from {}", state.size(), g.numParams(), base, pt);
     return g;
   }
 
-  private static long[] expectedTorchShape(INDArray dl4j, boolean depthwise, String param) {
-    if (depthwise && param.equals("W")) {
-      long[] s = dl4j.shape(); // [kh, kw, C, 1]
-      return new long[] {s[2], s[3], s[0], s[1]};
-    }
-    if (dl4j.rank() == 2 && dl4j.size(0) == 1) {
-      return new long[] {dl4j.size(1)};
-    }
-    return dl4j.shape();
-  }
 }

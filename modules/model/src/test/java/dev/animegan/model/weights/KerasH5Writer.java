@@ -1,6 +1,6 @@
 package dev.animegan.model.weights;
 
-import dev.animegan.model.nets.Vgg19Features;
+import dev.animegan.model.engine.VggNet;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ final class KerasH5Writer {
   static Map<String, float[][]> randomWeights(long seed) {
     Random r = new Random(seed);
     Map<String, float[][]> w = new LinkedHashMap<>();
-    for (Vgg19Features.Conv c : Vgg19Features.CONVS) {
+    for (VggNet.Conv c : VggNet.CONVS) {
       float[] k = new float[9 * c.in() * c.out()];
       for (int i = 0; i < k.length; i++) {
         k[i] = (float) (r.nextGaussian() * Math.sqrt(2.0 / (9 * c.in())));
@@ -54,14 +54,14 @@ final class KerasH5Writer {
   static void write(Path file, Map<String, float[][]> weights, boolean keras2, Map<String, long[]> shapes) {
     try (H5File f = new H5File(file.toString(), hdf5.H5F_ACC_TRUNC)) {
       List<String> layerNames = new ArrayList<>(List.of("input_1"));
-      for (Vgg19Features.Conv c : Vgg19Features.CONVS) {
+      for (VggNet.Conv c : VggNet.CONVS) {
         layerNames.add(c.name());
         if (c.poolAfter()) {
           layerNames.add(c.name().substring(0, 6) + "_pool");
         }
       }
       stringsAttribute(f, "layer_names", layerNames);
-      for (Vgg19Features.Conv c : Vgg19Features.CONVS) {
+      for (VggNet.Conv c : VggNet.CONVS) {
         float[][] w = weights.get(c.name());
         if (w == null) {
           continue;

@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.animegan.model.nets.Vgg19Features;
+import dev.animegan.model.engine.Engine;
+import dev.animegan.model.engine.ParamSet;
+import dev.animegan.model.engine.VggNet;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -23,13 +21,10 @@ class KerasVgg19WeightsTest {
   @TempDir
   Path dir;
 
-  private static ComputationGraph vgg() {
-    ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT)
-        .graphBuilder().addInputs("in");
-    String out = Vgg19Features.addTo(g, "in", "vgg.", 1, true);
-    ComputationGraph net = new ComputationGraph(g.setOutputs(out).setInputTypes(InputType.convolutional(32, 32, 3)).build());
-    net.init();
-    return net;
+  private static ParamSet vgg() {
+    Map<String, INDArray> m = new LinkedHashMap<>();
+    new VggNet(1).paramShapes().forEach((k, sh) -> m.put(k, Nd4j.create(DataType.FLOAT, sh)));
+    return new ParamSet(m);
   }
 
   @Test
@@ -38,17 +33,20 @@ class KerasVgg19WeightsTest {
     for (boolean keras2 : new boolean[] {false, true}) {
       Path file = dir.resolve("vgg19-" + keras2 + ".h5");
       KerasH5Writer.write(file, weights, keras2, Map.of());
-      ComputationGraph net = vgg();
-      KerasVgg19Weights.load(net, "vgg.", file.toString());
-      for (Vgg19Features.Conv c : Vgg19Features.CONVS) {
+      ParamSet net = vgg();
+      KerasVgg19Weights.load(net, file.toString());
+      for (VggNet.Conv c : VggNet.CONVS) {
         INDArray keras = Nd4j.createFromArray(weights.get(c.name())[0]).reshape('c', 3, 3, c.in(), c.out());
-        INDArray w = net.getLayer("vgg." + c.name()).getParam("W");
+        INDArray w = net.get(c.name() + ".weight");
         assertEquals(keras.permute(3, 2, 0, 1), w, c.name() + " kernel, keras2=" + keras2);
-        assertArrayEquals(weights.get(c.name())[1], net.getLayer("vgg." + c.name()).getParam("b").reshape(-1).toFloatVector(),
+        assertArrayEquals(weights.get(c.name())[1], net.get(c.name() + ".bias").reshape(-1).toFloatVector(),
             0f, c.name() + " bias");
       }
-      INDArray features = net.outputSingle(Nd4j.rand(DataType.FLOAT, 1, 3, 32, 32).muli(2).subi(1));
-      assertArrayEquals(new long[] {1, 512, 4, 4}, features.shape(), "conv4_4 after three poolings");
+      Engine e = Engine.current();
+      INDArray features = new VggNet(1).forward(e, net, null, Nd4j.rand(DataType.FLOAT, 1, 32, 32, 3).muli(2).subi(1),
+          null, false);
+      assertArrayEquals(new long[] {1, 4, 4, 512}, features.shape(), "conv4_4 after three poolings (NHWC)");
+      e.pool().release(features);
     }
   }
 

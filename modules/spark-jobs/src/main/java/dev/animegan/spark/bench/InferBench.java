@@ -10,8 +10,7 @@ import dev.animegan.core.image.RgbImage;
 import dev.animegan.core.infer.TiledStylizer;
 import dev.animegan.model.GeneratorTileModel;
 import dev.animegan.model.Stylizer;
-import dev.animegan.model.train.TrainerSettings;
-import dev.animegan.model.train.TrainingGraphs;
+import dev.animegan.model.GeneratorGraphs;
 import dev.animegan.spark.common.SparkSessions;
 import dev.animegan.spark.infer.InferJob;
 import dev.animegan.spark.infer.InferResult;
@@ -49,8 +48,7 @@ public final class InferBench {
     }
     Path work = Files.createTempDirectory("animegan-bench-infer");
     Nd4j.getRandom().setSeed(1);
-    ComputationGraph g = new ComputationGraph(TrainingGraphs.generatorOnly(TrainerSettings.animeGan(null)));
-    g.init();
+    ComputationGraph g = GeneratorGraphs.random(32, 1);
     Path model = work.resolve("generator.zip");
     ModelSerializer.writeModel(g, model.toFile(), false);
     Path in256 = Files.createDirectories(work.resolve("in-256"));

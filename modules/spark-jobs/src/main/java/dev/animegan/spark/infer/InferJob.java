@@ -161,7 +161,8 @@ public final class InferJob {
       sc.setJobGroup(JOB_GROUP + "-stylize", "animegan infer: stylising " + seen + " inputs", false);
       progress.phase("stylize");
       String imagesRoot = out + "/" + IMAGES;
-      outcomes = inputs.mapPartitions(new InferPartitions(cfg, conf, imagesRoot),
+      org.apache.spark.util.LongAccumulator memoryRetries = sc.longAccumulator("animegan.infer.out-of-memory-retries");
+      outcomes = inputs.mapPartitions(new InferPartitions(cfg, conf, imagesRoot, memoryRetries),
           Encoders.row(InferPartitions.OUTCOME)).persist(StorageLevel.MEMORY_AND_DISK());
       List<Row> counts = outcomes.groupBy("kind", "reason")
           .agg(count(lit(1)).as("n"),
@@ -187,8 +188,8 @@ public final class InferJob {
           }
         }
       }
-      LOG.info("infer {}: written {}, skipped {} (already complete), rejected {} {}", runId, written, skipped, rejected,
-          byReason);
+      LOG.info("infer {}: written {}, skipped {} (already complete), rejected {} {}; {} generator calls retried after "
+          + "running out of memory", runId, written, skipped, rejected, byReason, memoryRetries.value());
 
       // 3. report
       sc.setJobGroup(JOB_GROUP + "-report", "animegan infer: writing quarantine and report", false);
@@ -215,7 +216,7 @@ public final class InferJob {
       double mp = pixels / 1e6;
       InferResult result = new InferResult("infer", runId, cfg.model(), out,
           cfg.outputKind().name().toLowerCase(Locale.ROOT), cfg.mode().name().toLowerCase(Locale.ROOT), seen, written,
-          skipped, rejected, byReason, round(mp), round(elapsed), round(written / elapsed), round(mp / elapsed),
+          skipped, rejected, byReason, memoryRetries.value(), round(mp), round(elapsed), round(written / elapsed), round(mp / elapsed),
           imagesPath, quarantinePath, gallery);
       JobResults.write(out, result, hconf);
       if (written + skipped + rejected != seen) {

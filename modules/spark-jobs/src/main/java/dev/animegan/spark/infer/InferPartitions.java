@@ -9,7 +9,9 @@ import dev.animegan.core.image.ResizeFilter;
 import dev.animegan.core.image.Resampler;
 import dev.animegan.core.image.RgbImage;
 import dev.animegan.core.infer.ResizePlan;
-import dev.animegan.core.infer.TiledStylizer;
+import dev.animegan.core.infer.BudgetedStylizer;
+import dev.animegan.core.infer.MemoryBudget;
+import dev.animegan.model.GeneratorMemory;
 import dev.animegan.model.GeneratorTileModel;
 import dev.animegan.spark.common.HadoopFiles;
 import dev.animegan.spark.common.SerializableHadoopConf;
@@ -75,11 +77,14 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
   private final InferConfig cfg;
   private final Broadcast<SerializableHadoopConf> conf;
   private final String imagesRoot;
+  private final org.apache.spark.util.LongAccumulator memoryRetries;
 
-  InferPartitions(InferConfig cfg, Broadcast<SerializableHadoopConf> conf, String imagesRoot) {
+  InferPartitions(InferConfig cfg, Broadcast<SerializableHadoopConf> conf, String imagesRoot,
+      org.apache.spark.util.LongAccumulator memoryRetries) {
     this.cfg = cfg;
     this.conf = conf;
     this.imagesRoot = imagesRoot;
+    this.memoryRetries = memoryRetries;
   }
 
   /** The output file name for an input's relative path: same name, the format's extension appended unless present. */
@@ -99,6 +104,7 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
     Map<String, List<Pending>> pending = new LinkedHashMap<>();
     int[] pendingCount = {0};
     ComputationGraph generator = null;
+    BudgetedStylizer runner = null;
     try {
       while (rows.hasNext()) {
         Row r = rows.next();
@@ -133,6 +139,11 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
         ImageDecoder.Result decoded;
         try {
           decoded = decoder.decode(content);
+        } catch (OutOfMemoryError e) {
+          content = null;
+          GeneratorMemory.recover();
+          decoded = new ImageDecoder.Rejected(RejectReason.OUT_OF_MEMORY, "out of memory while decoding (" + e.getMessage()
+              + "); give executors more heap (spark.executor.memory) or lower animegan.infer.limits.max-pixels");
         } catch (RuntimeException e) {
           LOG.warn("unexpected error decoding {}", path, e);
           decoded = new ImageDecoder.Rejected(RejectReason.CORRUPT, "unexpected error while decoding: " + e);
@@ -142,14 +153,13 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
           continue;
         }
         RgbImage img = ((ImageDecoder.Decoded) decoded).image();
-        if (generator == null) {
+        if (runner == null) {
           generator = Generators.borrow(cfg.model(), conf.value());
+          runner = runner(generator);
         }
-        GeneratorTileModel model = new GeneratorTileModel(generator);
         Pending p = new Pending(path, rel, length, img);
         if (cfg.mode() == InferConfig.Mode.TILE) {
-          RgbImage styled = new TiledStylizer(model, cfg.tileSize(), cfg.tileOverlap(), cfg.batchSize()).stylize(img);
-          out.add(finish(p, styled, target, hconf));
+          out.add(finish(p, runner.tiled(img, cfg.tileSize()), target, hconf));
         } else {
           int[] size = ResizePlan.size(img.width(), img.height(), cfg.maxLongSide(), cfg.multiple());
           p.input = size[0] == img.width() && size[1] == img.height() ? img
@@ -159,26 +169,28 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
           group.add(p);
           pendingCount[0]++;
           if (group.size() >= cfg.batchSize()) {
-            flush(pending.remove(key), model, hconf, out);
+            flush(pending.remove(key), runner, hconf, out);
             pendingCount[0] -= group.size();
           } else if (pendingCount[0] > 4 * cfg.batchSize()) {
             // Many different sizes: run the largest waiting group rather than hold more images.
             String biggest = pending.entrySet().stream().max((a, b) -> a.getValue().size() - b.getValue().size())
                 .orElseThrow().getKey();
             List<Pending> g = pending.remove(biggest);
-            flush(g, model, hconf, out);
+            flush(g, runner, hconf, out);
             pendingCount[0] -= g.size();
           }
         }
       }
       if (!pending.isEmpty()) {
-        GeneratorTileModel model = new GeneratorTileModel(generator);
         for (List<Pending> g : pending.values()) {
-          flush(g, model, hconf, out);
+          flush(g, runner, hconf, out);
         }
       }
       return out.iterator();
     } finally {
+      if (runner != null) {
+        memoryRetries.add(runner.retries());
+      }
       if (generator != null) {
         Generators.giveBack(cfg.model(), generator);
       }
@@ -201,18 +213,42 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
     }
   }
 
-  private void flush(List<Pending> group, GeneratorTileModel model, Configuration hconf, List<Row> out) {
-    int w = group.get(0).input.width();
-    int h = group.get(0).input.height();
-    List<float[]> tiles = new ArrayList<>();
+  private void flush(List<Pending> group, BudgetedStylizer runner, Configuration hconf, List<Row> out) {
+    List<RgbImage> inputs = new ArrayList<>(group.size());
     for (Pending p : group) {
-      tiles.add(PlanarPixels.toPlanar(p.input));
+      inputs.add(p.input);
     }
-    List<float[]> styled = model.apply(tiles, w, h);
+    List<BudgetedStylizer.Result> styled = runner.whole(inputs);
     for (int i = 0; i < group.size(); i++) {
       Pending p = group.get(i);
-      out.add(finish(p, PlanarPixels.fromPlanar(styled.get(i), 0, w, h), new Path(imagesRoot, p.rel), hconf));
+      out.add(finish(p, styled.get(i), new Path(imagesRoot, p.rel), hconf));
     }
+  }
+
+  /** The per-task runner: the generator within the memory budget of this executor's task slots. */
+  private BudgetedStylizer runner(ComputationGraph generator) {
+    int base = GeneratorMemory.base(generator);
+    int tasks = ExecutorSlots.concurrentTasks();
+    MemoryBudget budget = GeneratorMemory.budget(cfg.memoryBudget(), base, tasks);
+    if (BUDGET_LOGGED.compareAndSet(false, true)) {
+      LOG.info("inference memory budget: {} per task ({}; {} tasks at once): {} pixels per generator call (base {}, {} "
+          + "bytes per pixel)", MemoryBudget.human(budget.bytes()), cfg.autoMemoryBudget()
+              ? "auto, from JavaCPP's cap " + MemoryBudget.human(org.bytedeco.javacpp.Pointer.maxPhysicalBytes())
+                  + " and a heap of " + MemoryBudget.human(Runtime.getRuntime().maxMemory())
+              : "animegan.infer.memory-budget", tasks, budget.pixelsPerCall(), base, budget.bytesPerPixel());
+    }
+    return new BudgetedStylizer(new GeneratorTileModel(generator), budget, cfg.batchSize(), cfg.tileSize(),
+        cfg.tileOverlap(), GeneratorMemory::recover, InferConfig.SECTION + ".memory-budget");
+  }
+
+  private static final java.util.concurrent.atomic.AtomicBoolean BUDGET_LOGGED = new java.util.concurrent.atomic.AtomicBoolean();
+
+  private Row finish(Pending p, BudgetedStylizer.Result result, Path target, Configuration hconf) {
+    if (result instanceof BudgetedStylizer.DoesNotFit d) {
+      LOG.warn("{}: {}", p.path, d.message());
+      return outcome(REJECTED, p.path, null, RejectReason.OUT_OF_MEMORY, d.message(), p.length, null, null, null);
+    }
+    return finish(p, ((BudgetedStylizer.Done) result).image(), target, hconf);
   }
 
   private Row finish(Pending p, RgbImage styled, Path target, Configuration hconf) {

@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * What an inference run did; written as {@code <out>/_job_result.json}. {@code seen} counts every
- * input found: {@code seen = written + skipped + rejected}.
+ * input found: {@code seen = written + skipped + rejected}. {@code outOfMemoryRetries} counts
+ * generator calls that ran out of memory and were retried smaller (see {@code memory-budget}).
  */
 public record InferResult(
     String job,
@@ -18,6 +19,7 @@ public record InferResult(
     long skipped,
     long rejected,
     Map<String, Long> rejectedByReason,
+    long outOfMemoryRetries,
     double megapixels,
     double elapsedSeconds,
     double imagesPerSecond,

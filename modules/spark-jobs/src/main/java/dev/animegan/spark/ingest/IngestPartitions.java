@@ -152,6 +152,11 @@ final class IngestPartitions {
       TileMaker.Outcome outcome;
       try {
         outcome = maker.make(bytes, hash, "anime".equals(domain));
+      } catch (OutOfMemoryError e) {
+        bytes = null;
+        System.gc();
+        outcome = new TileMaker.Rejected(RejectReason.OUT_OF_MEMORY, "out of memory while decoding (" + e.getMessage()
+            + "); give executors more heap (spark.executor.memory) or lower animegan.ingest.limits.max-pixels");
       } catch (RuntimeException e) {
         // A decoder bug on a hostile file must not fail the job: quarantine the file instead.
         LOG.warn("unexpected error processing {}", path, e);

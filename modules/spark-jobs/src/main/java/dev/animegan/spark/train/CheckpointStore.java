@@ -1,5 +1,6 @@
 package dev.animegan.spark.train;
 
+import dev.animegan.model.train.Checkpoints;
 import dev.animegan.model.train.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,7 +78,7 @@ final class CheckpointStore {
     }
     for (FileStatus s : fs.listStatus(root)) {
       String n = s.getPath().getName();
-      if (s.isDirectory() && n.startsWith(PREFIX) && fs.exists(new Path(s.getPath(), "state.properties"))) {
+      if (s.isDirectory() && n.startsWith(PREFIX) && fs.exists(new Path(s.getPath(), Checkpoints.MANIFEST))) {
         out.add(s.getPath());
       }
     }
@@ -100,8 +101,8 @@ final class CheckpointStore {
     try {
       Path src = new Path(checkpoint);
       FileSystem fs = src.getFileSystem(conf);
-      if (!fs.exists(new Path(src, "state.properties"))) {
-        throw new IllegalArgumentException("not a trainer checkpoint (no state.properties): " + checkpoint);
+      if (!fs.exists(new Path(src, Checkpoints.MANIFEST)) && !fs.exists(new Path(src, "state.properties"))) {
+        throw new IllegalArgumentException("not a trainer checkpoint (no " + Checkpoints.MANIFEST + "): " + checkpoint);
       }
       java.nio.file.Path local = Files.createTempDirectory("animegan-ckpt-in").resolve("c");
       Files.createDirectories(local);

@@ -8,7 +8,9 @@ import dev.animegan.core.config.TrainJobConfig;
 import dev.animegan.core.image.PngCodec;
 import dev.animegan.core.image.RgbImage;
 import dev.animegan.core.report.ImageGrid;
-import dev.animegan.model.ImageTensors;
+import dev.animegan.core.infer.BudgetedStylizer;
+import dev.animegan.model.GeneratorMemory;
+import dev.animegan.model.GeneratorTileModel;
 import dev.animegan.model.train.Trainer;
 import dev.animegan.model.train.TrainerSettings;
 import dev.animegan.spark.cli.JobCli;
@@ -44,7 +46,6 @@ import org.deeplearning4j.spark.api.RepartitionStrategy;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -277,11 +278,10 @@ public final class TrainJob {
         continue;
       }
       spark.sparkContext().setJobGroup("animegan-train-" + phase, "animegan train: " + phase, false);
-      trainer.sync();
       GanTrainingHook.Mode mode = pre ? GanTrainingHook.Mode.PRETRAIN : GanTrainingHook.Mode.ADVERSARIAL;
-      ComputationGraph graph = pre ? trainer.pretrainGraph() : trainer.generatorTrainingGraph();
+      ComputationGraph graph = trainer.prepare(pre);
       List<TrainingHook> hooks = new ArrayList<>();
-      hooks.add(new GanTrainingHook(mode, active, acc));
+      hooks.add(new GanTrainingHook(mode, acc));
       hooks.addAll(ext.workerHooks());
       ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
           .batchSizePerWorker(batch)
@@ -312,7 +312,7 @@ public final class TrainJob {
             trainer.pretrainGraphAdvanced(roundPaths.size());
             pretrainRounds++;
           } else {
-            trainer.generatorTrainingGraphAdvanced(roundPaths.size());
+            trainer.adversarialGraphAdvanced(roundPaths.size());
             adversarialRounds++;
           }
           globalRound++;
@@ -502,13 +502,27 @@ public final class TrainJob {
     return out;
   }
 
-  /** Inputs on the first row, the generator's outputs below: {@code samples/<phase>-epoch-NNNN.png}. */
+  /**
+   * Inputs on the first row, the generator's outputs below: {@code samples/<phase>-epoch-NNNN.png}.
+   * The generator runs within the driver's memory budget (as the inference job does): batched while
+   * it fits, tiled otherwise; a sample that fits nowhere is left gray and logged.
+   */
   private static String writeSamples(Trainer trainer, List<RgbImage> photos, String out, String phase, int epoch,
       Configuration hconf) throws IOException {
-    INDArray y = trainer.generator().outputSingle(false, ImageTensors.batch(photos));
+    ComputationGraph g = trainer.generator();
+    BudgetedStylizer runner = new BudgetedStylizer(new GeneratorTileModel(g),
+        GeneratorMemory.budget(0, GeneratorMemory.base(g), 1), photos.size(), 512, 64, GeneratorMemory::recover,
+        "the driver's memory (org.bytedeco.javacpp.maxphysicalbytes)");
     List<RgbImage> outputs = new ArrayList<>();
-    for (int i = 0; i < photos.size(); i++) {
-      outputs.add(ImageTensors.image(y, i));
+    for (BudgetedStylizer.Result r : runner.whole(photos)) {
+      if (r instanceof BudgetedStylizer.Done d) {
+        outputs.add(d.image());
+      } else {
+        LOG.warn("sample grid {} epoch {}: a sample is left gray: {}", phase, epoch, ((BudgetedStylizer.DoesNotFit) r).message());
+        RgbImage gray = RgbImage.blank(photos.get(0).width(), photos.get(0).height());
+        java.util.Arrays.fill(gray.data(), (byte) 128);
+        outputs.add(gray);
+      }
     }
     int cell = photos.get(0).width();
     RgbImage grid = ImageGrid.rows(List.of(photos, outputs), cell, 4);

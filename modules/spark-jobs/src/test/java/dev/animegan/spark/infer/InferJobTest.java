@@ -14,9 +14,7 @@ import dev.animegan.core.image.PngCodec;
 import dev.animegan.core.image.RgbImage;
 import dev.animegan.core.infer.ResizePlan;
 import dev.animegan.model.Stylizer;
-import dev.animegan.model.train.LossWeights;
-import dev.animegan.model.train.TrainerSettings;
-import dev.animegan.model.train.TrainingGraphs;
+import dev.animegan.model.GeneratorGraphs;
 import dev.animegan.spark.testing.IngestFixtures;
 import dev.animegan.spark.testing.SparkTestSession;
 import java.awt.image.BufferedImage;
@@ -51,10 +49,7 @@ class InferJobTest {
     IngestFixtures.write(dir.resolve("in"));
     photos = dir.resolve("in/photos");
     Nd4j.getRandom().setSeed(7);
-    TrainerSettings s = new TrainerSettings(4, 4, 2, 16, null, true, 32, LossWeights.preset("hayao"), 1e-4, 1e-4, 1e-4,
-        0.5, 0.999, 7);
-    ComputationGraph g = new ComputationGraph(TrainingGraphs.generatorOnly(s));
-    g.init();
+    ComputationGraph g = GeneratorGraphs.random(4, 7);
     model = dir.resolve("generator.zip");
     ModelSerializer.writeModel(g, model.toFile(), false);
   }
@@ -125,6 +120,23 @@ class InferJobTest {
     String json = Files.readString(out.resolve("_job_result.json"));
     assertTrue(json.contains("\"seen\" : 16"), json);
     assertTrue(json.contains("\"written\" : 7"), json);
+  }
+
+  @Test
+  void imagesThatFitNoMemoryBudgetAreQuarantinedAndTheJobGoesOn() throws Exception {
+    Path out = dir.resolve("out-budget");
+    InferResult r = InferJob.run(spark, config(out.toString(), "memory-budget = 1 KiB"));
+    assertEquals(16, r.seen());
+    assertEquals(0, r.written());
+    assertEquals(16, r.rejected());
+    Map<String, Long> expected = expectedRejected();
+    expected.put("out_of_memory", 7L);
+    assertEquals(expected, r.rejectedByReason());
+    List<Row> q = spark.read().parquet(r.quarantinePath()).filter("reason = 'out_of_memory'").collectAsList();
+    assertEquals(7, q.size());
+    // base 4: 136 bytes per pixel + 32 MiB: 32x32 tiles need 32.1 MiB
+    assertEquals("does not fit in memory: even 32x32 tiles need 32.1 MiB and animegan.infer.memory-budget allows 1.0 KiB "
+        + "per task", q.get(0).getString(4));
   }
 
   @Test

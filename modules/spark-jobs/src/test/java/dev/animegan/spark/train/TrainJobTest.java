@@ -64,14 +64,14 @@ class TrainJobTest {
     }
   }
 
+  /** The parameters (of the graph's AnimeGAN layer) whose names start with {@code prefix}, flattened. */
   static INDArray layerParams(ComputationGraph g, String prefix) {
     List<INDArray> parts = new ArrayList<>();
-    for (var l : g.getLayers()) {
-      String name = l.conf().getLayer().getLayerName();
-      if (name.startsWith(prefix) && l.numParams() > 0) {
-        parts.add(l.params().reshape(-1).dup());
+    dev.animegan.model.train.AnimeGanGraphs.layer(g).paramTable().forEach((key, v) -> {
+      if (dev.animegan.model.dl4j.AnimeGanLayer.name(key).startsWith(prefix)) {
+        parts.add(v.reshape(-1).dup());
       }
-    }
+    });
     return org.nd4j.linalg.factory.Nd4j.concat(0, parts.toArray(new INDArray[0]));
   }
 

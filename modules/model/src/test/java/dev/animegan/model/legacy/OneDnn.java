@@ -1,4 +1,4 @@
-package dev.animegan.model;
+package dev.animegan.model.legacy;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

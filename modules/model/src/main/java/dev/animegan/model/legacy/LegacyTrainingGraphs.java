@@ -1,12 +1,11 @@
-package dev.animegan.model.train;
+package dev.animegan.model.legacy;
 
 import dev.animegan.model.layers.BatchVertex;
 import dev.animegan.model.layers.MeanOfInputLoss;
 import dev.animegan.model.layers.ScalarLossVertex;
 import dev.animegan.model.layers.TransformVertex;
-import dev.animegan.model.nets.AnimeGanV2Generator;
-import dev.animegan.model.nets.PatchDiscriminator;
-import dev.animegan.model.nets.Vgg19Features;
+import dev.animegan.model.train.LossWeights;
+import dev.animegan.model.train.TrainerSettings;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -31,7 +30,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * VGG and D process several image sets at once by stacking them along the batch dimension, so each
  * network exists once per graph.
  */
-public final class TrainingGraphs {
+public final class LegacyTrainingGraphs {
   public static final String PHOTO = "photo";
   public static final String GRAY = "gray";
   public static final String ANIME = "anime";
@@ -43,7 +42,7 @@ public final class TrainingGraphs {
   public static final List<String> D_TERMS = List.of("real", "fake", "gray", "smooth");
   public static final List<String> PRETRAIN_TERMS = List.of("con");
 
-  private TrainingGraphs() {}
+  private LegacyTrainingGraphs() {}
 
   private static ComputationGraphConfiguration.GraphBuilder builder(TrainerSettings s, double lr) {
     return new NeuralNetConfiguration.Builder()

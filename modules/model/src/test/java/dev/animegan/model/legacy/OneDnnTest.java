@@ -1,4 +1,4 @@
-package dev.animegan.model;
+package dev.animegan.model.legacy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

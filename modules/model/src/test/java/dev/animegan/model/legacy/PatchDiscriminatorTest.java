@@ -1,4 +1,4 @@
-package dev.animegan.model.nets;
+package dev.animegan.model.legacy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.animegan.model.nets;
+package dev.animegan.model.legacy;
 
 import dev.animegan.model.layers.TransformVertex;
 import java.util.List;
