@@ -77,7 +77,9 @@ class StylizerTest {
     Stylizer s = new Stylizer(legacy);
     INDArray x = Stylizer.toTensor(image(20, 18, 5));
     double diff = legacy.outputSingle(x).sub(s.generator().outputSingle(x)).amaxNumber().doubleValue();
-    assertEquals(0.0, diff, 1e-5, "engine vs the per-layer DL4J graph");
+    // float32 throughout, with sums accumulated in a different order (matrix products vs ND4J's
+    // reductions): agreement to a few float32 steps of outputs in [-1, 1]
+    assertEquals(0.0, diff, 5e-5, "engine vs the per-layer DL4J graph");
   }
 
   @Test

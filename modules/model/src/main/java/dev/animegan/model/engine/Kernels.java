@@ -71,4 +71,13 @@ public interface Kernels {
 
   /** {@code dst = src} (or {@code dst += src} with {@code add}) for two 4D NHWC arrays of one shape, either of them a strided view. */
   void copy(INDArray src, INDArray dst, boolean add);
+
+  /**
+   * PyTorch's ReflectionPad2d of NHWC {@code x} into {@code y} [n, h + top + bottom, w + left + right, c]
+   * (the edge row and column are not repeated).
+   */
+  void reflectPad(INDArray x, INDArray y, int top, int bottom, int left, int right);
+
+  /** The adjoint of {@link #reflectPad}: folds the borders of {@code dy} (modified) into its interior, written to {@code dx}. */
+  void reflectPadBackward(INDArray dy, INDArray dx, int top, int bottom, int left, int right);
 }

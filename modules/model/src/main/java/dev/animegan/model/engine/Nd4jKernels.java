@@ -226,4 +226,44 @@ public final class Nd4jKernels implements Kernels {
       dst.assign(src);
     }
   }
+
+  @Override
+  public void reflectPad(INDArray x, INDArray y, int top, int bottom, int left, int right) {
+    long h = x.size(1);
+    long w = x.size(2);
+    y.get(all(), interval(top, top + h), interval(left, left + w), all()).assign(x);
+    for (int i = 1; i <= left; i++) {
+      y.get(all(), interval(top, top + h), point(left - i), all()).assign(y.get(all(), interval(top, top + h), point(left + i), all()));
+    }
+    for (int i = 1; i <= right; i++) {
+      y.get(all(), interval(top, top + h), point(left + w - 1 + i), all())
+          .assign(y.get(all(), interval(top, top + h), point(left + w - 1 - i), all()));
+    }
+    for (int i = 1; i <= top; i++) {
+      y.get(all(), point(top - i), all(), all()).assign(y.get(all(), point(top + i), all(), all()));
+    }
+    for (int i = 1; i <= bottom; i++) {
+      y.get(all(), point(top + h - 1 + i), all(), all()).assign(y.get(all(), point(top + h - 1 - i), all(), all()));
+    }
+  }
+
+  @Override
+  public void reflectPadBackward(INDArray dy, INDArray dx, int top, int bottom, int left, int right) {
+    long h = dx.size(1);
+    long w = dx.size(2);
+    for (int i = 1; i <= top; i++) {
+      dy.get(all(), point(top + i), all(), all()).addi(dy.get(all(), point(top - i), all(), all()));
+    }
+    for (int i = 1; i <= bottom; i++) {
+      dy.get(all(), point(top + h - 1 - i), all(), all()).addi(dy.get(all(), point(top + h - 1 + i), all(), all()));
+    }
+    for (int i = 1; i <= left; i++) {
+      dy.get(all(), interval(top, top + h), point(left + i), all()).addi(dy.get(all(), interval(top, top + h), point(left - i), all()));
+    }
+    for (int i = 1; i <= right; i++) {
+      dy.get(all(), interval(top, top + h), point(left + w - 1 - i), all())
+          .addi(dy.get(all(), interval(top, top + h), point(left + w - 1 + i), all()));
+    }
+    dx.assign(dy.get(all(), interval(top, top + h), interval(left, left + w), all()));
+  }
 }

@@ -245,23 +245,7 @@ public abstract class Net {
             + " needs maps larger than the padding; got " + h + "x" + w + " at " + layer);
       }
       INDArray y = pool.alloc(n, h + top + bottom, w + left + right, c);
-      k.copy(x, y.get(all(), interval(top, top + h), interval(left, left + w), all()), false);
-      for (int i = 1; i <= left; i++) {
-        k.copy(y.get(all(), interval(top, top + h), interval(left + i, left + i + 1), all()),
-            y.get(all(), interval(top, top + h), interval(left - i, left - i + 1), all()), false);
-      }
-      for (int i = 1; i <= right; i++) {
-        k.copy(y.get(all(), interval(top, top + h), interval(left + w - 1 - i, left + w - i), all()),
-            y.get(all(), interval(top, top + h), interval(left + w - 1 + i, left + w + i), all()), false);
-      }
-      for (int i = 1; i <= top; i++) {
-        k.copy(y.get(all(), interval(top + i, top + i + 1), all(), all()),
-            y.get(all(), interval(top - i, top - i + 1), all(), all()), false);
-      }
-      for (int i = 1; i <= bottom; i++) {
-        k.copy(y.get(all(), interval(top + h - 1 - i, top + h - i), all(), all()),
-            y.get(all(), interval(top + h - 1 + i, top + h + i), all(), all()), false);
-      }
+      k.reflectPad(x, y, top, bottom, left, right);
       done(layer, "pad", t0, 0);
       if (record(x, false)) {
         long[] shape = x.shape();
@@ -269,24 +253,8 @@ public abstract class Net {
           @Override
           public INDArray backward(INDArray dy) {
             long t1 = timer.start();
-            for (int i = 1; i <= top; i++) {
-              k.copy(dy.get(all(), interval(top - i, top - i + 1), all(), all()),
-                  dy.get(all(), interval(top + i, top + i + 1), all(), all()), true);
-            }
-            for (int i = 1; i <= bottom; i++) {
-              k.copy(dy.get(all(), interval(top + h - 1 + i, top + h + i), all(), all()),
-                  dy.get(all(), interval(top + h - 1 - i, top + h - i), all(), all()), true);
-            }
-            for (int i = 1; i <= left; i++) {
-              k.copy(dy.get(all(), interval(top, top + h), interval(left - i, left - i + 1), all()),
-                  dy.get(all(), interval(top, top + h), interval(left + i, left + i + 1), all()), true);
-            }
-            for (int i = 1; i <= right; i++) {
-              k.copy(dy.get(all(), interval(top, top + h), interval(left + w - 1 + i, left + w + i), all()),
-                  dy.get(all(), interval(top, top + h), interval(left + w - 1 - i, left + w - i), all()), true);
-            }
             INDArray dx = pool.alloc(shape);
-            k.copy(dy.get(all(), interval(top, top + h), interval(left, left + w), all()), dx, false);
+            k.reflectPadBackward(dy, dx, top, bottom, left, right);
             release(dy);
             doneBack(layer, "pad", t1, 0);
             return dx;
@@ -379,10 +347,8 @@ public abstract class Net {
               k3[i] = -inv[i] * m1 + inv[i] * inv[i] * m2 * mean[i];
             }
             if (gGamma != null) {
-              try (MemoryWorkspace ws = e.scratch()) {
-                gGamma.assign(Nd4j.createFromArray(dg).castTo(gGamma.dataType()).reshape(gGamma.shape()));
-                gBeta.assign(Nd4j.createFromArray(db).castTo(gBeta.dataType()).reshape(gBeta.shape()));
-              }
+              Host.write(gGamma, dg);
+              Host.write(gBeta, db);
             }
             INDArray dx = null;
             if (inGrad) {
@@ -413,38 +379,16 @@ public abstract class Net {
 
     private INDArray matrix(double[][] v) {
       INDArray a = pool.alloc(v.length, v[0].length);
-      try (MemoryWorkspace ws = e.scratch()) {
-        fill(a, v);
-      }
+      Host.write(a, Host.flat(v));
       return a;
     }
 
-    private void fill(INDArray a, double[][] v) {
-      float[] f = new float[v.length * v[0].length];
-      double[] d = new double[f.length];
-      for (int i = 0; i < v.length; i++) {
-        for (int j = 0; j < v[0].length; j++) {
-          f[i * v[0].length + j] = (float) v[i][j];
-          d[i * v[0].length + j] = v[i][j];
-        }
-      }
-      if (a.dataType() == DataType.DOUBLE) {
-        a.assign(Nd4j.createFromArray(d).reshape(v.length, v[0].length));
-      } else {
-        a.assign(Nd4j.createFromArray(f).reshape(v.length, v[0].length));
-      }
-    }
-
     private double[][] host(INDArray a) {
-      try (MemoryWorkspace ws = e.scratch()) {
-        return a.castTo(DataType.DOUBLE).toDoubleMatrix();
-      }
+      return Host.rows(Host.read(a), (int) a.size(0));
     }
 
     private double[] hostVector(INDArray a) {
-      try (MemoryWorkspace ws = e.scratch()) {
-        return a.castTo(DataType.DOUBLE).toDoubleVector();
-      }
+      return Host.read(a);
     }
 
     // ---- residual connection: input + body(input)

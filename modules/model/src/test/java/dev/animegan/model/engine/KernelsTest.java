@@ -191,4 +191,29 @@ class KernelsTest {
     }
     assertEquals(v, a.getDouble(1, 8, 3, 2), 1e-5);
   }
+
+  @Test
+  void reflectionPaddingAndItsAdjoint() {
+    for (int[] pad : new int[][] {{1, 1, 1, 1}, {3, 3, 3, 3}, {0, 1, 0, 1}}) {
+      INDArray x = rand(30, 2, 7, 9, 5);
+      long[] ps = {2, 7 + pad[0] + pad[1], 9 + pad[2] + pad[3], 5};
+      INDArray a = Nd4j.create(DataType.FLOAT, ps);
+      INDArray b = a.ulike();
+      ref.reflectPad(x, a, pad[0], pad[1], pad[2], pad[3]);
+      dnn.reflectPad(x, b, pad[0], pad[1], pad[2], pad[3]);
+      close(a, b, 0, "reflect pad " + java.util.Arrays.toString(pad));
+      if (pad[0] > 0) {
+        assertEquals(x.getDouble(1, 1, 4, 3), a.getDouble(1, pad[0] - 1, pad[2] + 4, 3), 0, "the row above mirrors row 1");
+      }
+      assertEquals(x.getDouble(1, 5, 7, 2), a.getDouble(1, pad[0] + 5, pad[2] + 7, 2), 0, "interior");
+      INDArray dy = rand(31, ps);
+      INDArray d1 = x.ulike();
+      INDArray d2 = x.ulike();
+      ref.reflectPadBackward(dy.dup(), d1, pad[0], pad[1], pad[2], pad[3]);
+      dnn.reflectPadBackward(dy.dup(), d2, pad[0], pad[1], pad[2], pad[3]);
+      close(d1, d2, 1e-6, "reflect pad backward " + java.util.Arrays.toString(pad));
+      // adjoint: <pad(x), dy> = <x, pad^T(dy)>
+      assertEquals(a.mul(dy).sumNumber().doubleValue(), x.mul(d1).sumNumber().doubleValue(), 1e-3, "adjoint");
+    }
+  }
 }

@@ -53,7 +53,10 @@ class TrainerTest {
       con.add(l.terms().get("g.con"));
     }
     assertEquals(25, t.pretrainSteps());
-    assertTrue(con.get(24) < 0.8 * con.get(0), "content loss should fall: " + con);
+    // single steps are noisy (batch of 2, Adam): compare the mean of the last five with the first five
+    double first = con.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double last = con.subList(20, 25).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    assertTrue(last < 0.8 * first, "content loss should fall: " + con);
   }
 
   @Test
