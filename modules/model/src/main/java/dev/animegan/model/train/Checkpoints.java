@@ -45,6 +45,13 @@ public final class Checkpoints {
 
   private Checkpoints() {}
 
+  /**
+   * What a checkpoint's manifest says besides its files: the settings it was written with, its
+   * step counters, and the caller's own entries (given to {@link Trainer#save(Path, Map)}), which
+   * only the caller interprets.
+   */
+  public record Info(TrainerSettings settings, long pretrainSteps, long adversarialSteps, Map<String, String> entries) {}
+
   /** The networks a checkpoint (either format) holds, in the engine's names. */
   public record Networks(Map<String, INDArray> generator, Map<String, INDArray> discriminator) {}
 
@@ -168,6 +175,24 @@ public final class Checkpoints {
 
   static TrainerSettings settings(Path dir) {
     return TrainerSettings.fromProperties(state(dir));
+  }
+
+  /** Keys of the manifest this class owns; every other entry is the caller's. */
+  private static boolean ownKey(String k) {
+    return k.equals("format") || k.equals("pretrainSteps") || k.equals("adversarialSteps") || k.startsWith("file.")
+        || TrainerSettings.ownsProperty(k);
+  }
+
+  static Info info(Path dir) {
+    Properties m = state(dir);
+    Map<String, String> entries = new java.util.TreeMap<>();
+    for (String k : m.stringPropertyNames()) {
+      if (!ownKey(k)) {
+        entries.put(k, m.getProperty(k));
+      }
+    }
+    return new Info(TrainerSettings.fromProperties(m), Long.parseLong(m.getProperty("pretrainSteps", "0")),
+        Long.parseLong(m.getProperty("adversarialSteps", "0")), java.util.Collections.unmodifiableMap(entries));
   }
 
   private static void requireSameNetworks(Path dir, TrainerSettings saved, TrainerSettings settings) {

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -210,6 +211,16 @@ public final class Trainer {
   /** Everything a checkpoint's state file holds: settings, step counters and the extra entries given to {@link #save}. */
   public static java.util.Properties checkpointState(Path dir) {
     return Checkpoints.state(dir);
+  }
+
+  /** A checkpoint's settings, step counters and the caller's entries, typed (see {@link Checkpoints.Info}). */
+  public static Checkpoints.Info checkpointInfo(Path dir) {
+    return Checkpoints.info(dir);
+  }
+
+  /** What is wrong with the checkpoint in {@code dir} (missing, truncated or changed files), one line each; empty when it verifies. */
+  public static List<String> checkpointProblems(Path dir) {
+    return Checkpoints.problems(dir);
   }
 
   /** Restores a checkpoint with the settings it was saved with; training continues exactly. */

@@ -71,6 +71,11 @@ public record TrainerSettings(
     return p;
   }
 
+  /** Whether {@code key} is one of the entries {@link #toProperties} writes. */
+  public static boolean ownsProperty(String key) {
+    return key.startsWith("settings.");
+  }
+
   /** The settings stored by {@link #toProperties}. */
   public static TrainerSettings fromProperties(java.util.Properties p) {
     double[] l = java.util.Arrays.stream(p.getProperty("settings.losses").split(",")).mapToDouble(Double::parseDouble).toArray();

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import dev.animegan.core.config.ConfigError;
+import dev.animegan.core.config.InputError;
 import dev.animegan.core.config.ConfigLoader;
 import dev.animegan.spark.common.SparkSessions;
 import java.io.PrintStream;
@@ -202,6 +203,12 @@ public final class JobCli {
       for (String p : e.problems()) {
         err.println(prefix + "config error: " + p);
       }
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      return USAGE;
+    } catch (InputError e) {
+      err.println(prefix + "input error: " + e.getMessage());
       if (verbose) {
         e.printStackTrace(err);
       }

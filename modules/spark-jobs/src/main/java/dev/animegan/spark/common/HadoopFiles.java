@@ -49,6 +49,12 @@ public final class HadoopFiles {
     writeAtomically(target.getFileSystem(conf), target, ".tmp", out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** Writes {@code bytes} to {@code path} through a temporary file and a rename, so readers never see half of it. */
+  public static void writeAtomically(String path, byte[] bytes, Configuration conf) throws IOException {
+    Path target = new Path(path);
+    writeAtomically(dataFs(target, conf), target, ".tmp", out -> out.write(bytes));
+  }
+
   /** Produces a file's content. */
   @FunctionalInterface
   public interface Content {
@@ -61,7 +67,7 @@ public final class HadoopFiles {
    * only the temporary file, which the next write to the same target reuses.
    */
   public static void writeAtomically(FileSystem fs, Path target, String tmpSuffix, Content content) throws IOException {
-    Path tmp = new Path(target.getParent(), "." + target.getName() + tmpSuffix);
+    Path tmp = FilePaths.child(target.getParent(), "." + target.getName() + tmpSuffix);
     try (OutputStream out = fs.create(tmp, true)) {
       content.writeTo(out);
     }
@@ -78,6 +84,16 @@ public final class HadoopFiles {
     try (InputStream in = p.getFileSystem(conf).open(p)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  /**
+   * The file system to read or write {@code p} with: on the local file system the raw one, without
+   * Hadoop's {@code .crc} side files (whose names Hadoop cannot even build for names like
+   * {@code 12:30.jpg}) and without checksumming every read.
+   */
+  public static FileSystem dataFs(Path p, Configuration conf) throws IOException {
+    FileSystem fs = p.getFileSystem(conf);
+    return fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRaw() : fs;
   }
 
   /** True for the local file system (and paths without a scheme). */

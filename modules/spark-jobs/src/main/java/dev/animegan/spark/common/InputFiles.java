@@ -1,27 +1,102 @@
 package dev.animegan.spark.common;
 
 import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.SortedSet;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 
 /** Listing the files a job reads, and sizing its tasks, the same way in every job. */
 public final class InputFiles {
   private InputFiles() {}
 
+  /** One file found: its URI string (see {@link FilePaths}) and its length in bytes. */
+  public record InputFile(String uri, long length) implements Serializable {
+    public String display() {
+      return FilePaths.display(uri);
+    }
+  }
+
+  /** Roots listed at the same time on the driver. */
+  private static final int LISTING_THREADS = 8;
+
   /**
-   * Every file under the paths or globs (recursive, any Hadoop FS), from Spark's file index, which
-   * lists many folders in parallel. The index's list is used rather than a scan because Spark's
-   * scans skip zero-length files, and every file found must be accounted for.
+   * Every file under the paths or globs, recursively, on any Hadoop FS, sorted by URI and without
+   * repeats (a file under two roots is listed once). Hadoop's recursive listing is used (one flat
+   * listing per root on object stores), several roots at a time. Unlike Spark's file index it
+   * keeps zero-length files and names starting with {@code _} or {@code .} (cameras write
+   * {@code _DSC0001.JPG}): every file found must be accounted for.
    */
-  public static SortedSet<String> list(SparkSession spark, List<String> paths) {
-    String[] found = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
-        .load(paths.toArray(String[]::new)).inputFiles();
-    return new TreeSet<>(Arrays.asList(found));
+  public static List<InputFile> list(Configuration hconf, List<String> pathsOrGlobs) throws IOException {
+    List<Path> roots = new ArrayList<>();
+    for (String p : pathsOrGlobs) {
+      Path path = new Path(p);
+      FileSystem fs = path.getFileSystem(hconf);
+      FileStatus[] matches = fs.globStatus(path);
+      if (matches == null || matches.length == 0) {
+        throw new java.io.FileNotFoundException("No such input path: " + p);
+      }
+      for (FileStatus m : matches) {
+        roots.add(m.getPath());
+      }
+    }
+    Map<String, InputFile> found = new TreeMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(LISTING_THREADS, Math.max(1, roots.size())), r -> {
+      Thread t = new Thread(r, "animegan-listing");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<List<InputFile>>> parts = new ArrayList<>();
+      for (Path root : roots) {
+        parts.add(pool.submit(() -> listOne(root, hconf)));
+      }
+      for (Future<List<InputFile>> f : parts) {
+        for (InputFile file : f.get()) {
+          found.putIfAbsent(file.uri(), file);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("listing interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      throw new IOException("cannot list inputs: " + c, c);
+    } finally {
+      pool.shutdownNow();
+    }
+    return new ArrayList<>(found.values());
+  }
+
+  private static List<InputFile> listOne(Path root, Configuration hconf) throws IOException {
+    FileSystem fs = root.getFileSystem(hconf);
+    List<InputFile> out = new ArrayList<>();
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+    while (it.hasNext()) {
+      LocatedFileStatus s = it.next();
+      if (s.isFile()) {
+        out.add(new InputFile(FilePaths.uri(fs.makeQualified(s.getPath())), s.getLen()));
+      }
+    }
+    return out;
   }
 
   /** Tasks for {@code files} files: about {@code filesPerTask} each, at least two per core, never more than files. */

@@ -3,6 +3,7 @@ package dev.animegan.spark.infer;
 import dev.animegan.core.config.InferConfig;
 import dev.animegan.core.image.ImageDecoder;
 import dev.animegan.core.image.RgbImage;
+import dev.animegan.spark.common.FilePaths;
 import dev.animegan.spark.common.HadoopFiles;
 import dev.animegan.spark.common.SerializableHadoopConf;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
 import scala.Tuple2;
 
 /**
@@ -23,25 +23,30 @@ import scala.Tuple2;
 final class Gallery {
   private Gallery() {}
 
-  /** Writes thumbnails and the page for {@code sample} rows (input path, output path relative to images/). */
-  static String write(JavaSparkContext jsc, String out, String imagesRoot, List<Row> sample,
-      Broadcast<SerializableHadoopConf> conf) throws IOException {
-    Configuration hconf = conf.value().get();
+  /**
+   * Writes thumbnails and the page for {@code sample} (output name relative to images/ to input
+   * URI), each file atomically; returns the page's path (or the existing page's, or null).
+   */
+  static String write(JavaSparkContext jsc, String out, String imagesRoot, java.util.SortedMap<String, String> sample,
+      Configuration hconf) throws IOException {
     String page = out + "/index.html";
     if (sample.isEmpty()) {
       return HadoopFiles.exists(page, hconf) ? page : null;
     }
     List<Tuple2<String, String>> pairs = new ArrayList<>();
-    for (Row r : sample) {
-      pairs.add(new Tuple2<>(r.getString(0), r.getString(1)));
-    }
+    sample.forEach((rel, input) -> pairs.add(new Tuple2<>(input, rel)));
     String galleryRoot = out + "/" + InferJob.GALLERY;
-    jsc.parallelize(pairs, Math.min(pairs.size(), Math.max(1, jsc.defaultParallelism()))).foreach(p -> {
-      Configuration c = conf.value().get();
-      String name = name(p._2());
-      thumbnail(p._1(), new Path(galleryRoot, name + "-in.jpg"), c);
-      thumbnail(imagesRoot + "/" + p._2(), new Path(galleryRoot, name + "-out.jpg"), c);
-    });
+    Broadcast<SerializableHadoopConf> conf = jsc.broadcast(new SerializableHadoopConf(hconf));
+    try {
+      jsc.parallelize(pairs, Math.min(pairs.size(), Math.max(1, jsc.defaultParallelism()))).foreach(p -> {
+        Configuration c = conf.value().get();
+        String name = name(p._2());
+        thumbnail(FilePaths.path(p._1()), new Path(galleryRoot, name + "-in.jpg"), c);
+        thumbnail(FilePaths.child(new Path(imagesRoot), p._2()), new Path(galleryRoot, name + "-out.jpg"), c);
+      });
+    } finally {
+      conf.destroy();
+    }
     StringBuilder html = new StringBuilder();
     html.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>animegan-spark: inference gallery</title>\n")
         .append("<style>body{font-family:sans-serif;margin:2em}figure{display:inline-block;margin:0 1em 1em 0}")
@@ -63,9 +68,12 @@ final class Gallery {
     return String.format("%08x", rel.hashCode());
   }
 
-  private static void thumbnail(String from, Path to, Configuration c) {
+  private static void thumbnail(Path from, Path to, Configuration c) {
     try {
-      byte[] bytes = HadoopFiles.readAll(from, c, Integer.MAX_VALUE - 16);
+      byte[] bytes;
+      try (java.io.InputStream in = HadoopFiles.dataFs(from, c).open(from)) {
+        bytes = in.readAllBytes();
+      }
       ImageDecoder.Result d = new ImageDecoder(ImageDecoder.Options.defaults()).decode(bytes);
       if (d instanceof ImageDecoder.Decoded ok) {
         RgbImage t = InferPartitions.thumbnail(ok.image());

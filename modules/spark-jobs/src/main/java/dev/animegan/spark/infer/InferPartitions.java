@@ -13,6 +13,7 @@ import dev.animegan.core.infer.BudgetedStylizer;
 import dev.animegan.core.infer.MemoryBudget;
 import dev.animegan.model.GeneratorMemory;
 import dev.animegan.model.GeneratorTileModel;
+import dev.animegan.spark.common.FilePaths;
 import dev.animegan.spark.common.HadoopFiles;
 import dev.animegan.spark.common.SerializableHadoopConf;
 import java.io.ByteArrayOutputStream;
@@ -35,7 +36,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -45,46 +45,39 @@ import org.slf4j.LoggerFactory;
 /**
  * Executor side of the inference job: for each input, skip it when its output is already complete,
  * else read, decode (the ingest job's decoder and rules), stylise (resize or tile mode) and write
- * the output through a temporary name and a rename. One outcome row per input; images never go to
- * the driver.
+ * the output through a temporary name and a rename. Outcomes go to the driver in an
+ * {@link InferReport}; the function returns rows of {@link InferTables#OUTPUT} when the output kind
+ * is a table, and nothing otherwise. Images never go to the driver.
  */
 final class InferPartitions implements MapPartitionsFunction<Row, Row> {
   private static final Logger LOG = LoggerFactory.getLogger(InferPartitions.class);
-  static final String WRITTEN = "written";
-  static final String SKIPPED = "skipped";
-  static final String REJECTED = "rejected";
   static final String TMP_SUFFIX = ".animegan-tmp";
 
-  /** Input rows: the file (or table row) path, its output path relative to images/ and its bytes (table input only). */
+  /**
+   * Input rows: the file's URI (or a table row's path value), the path as the user spells it, the
+   * output name relative to images/, and the bytes (table input only).
+   */
   static final StructType INPUT = new StructType()
       .add("path", DataTypes.StringType, false)
+      .add("display", DataTypes.StringType, false)
       .add("rel", DataTypes.StringType, false)
       .add("content", DataTypes.BinaryType, true);
-
-  static final StructType OUTCOME = new StructType()
-      .add("kind", DataTypes.StringType, false)
-      .add("path", DataTypes.StringType, false)
-      .add("output_path", DataTypes.StringType, true)
-      .add("reason", DataTypes.StringType, true)
-      .add("message", DataTypes.StringType, true)
-      .add("length", DataTypes.LongType, true)
-      .add("width", DataTypes.IntegerType, true)
-      .add("height", DataTypes.IntegerType, true)
-      .add("output_width", DataTypes.IntegerType, true)
-      .add("output_height", DataTypes.IntegerType, true)
-      .add("image", DataTypes.BinaryType, true);
 
   private final InferConfig cfg;
   private final Broadcast<SerializableHadoopConf> conf;
   private final String imagesRoot;
+  private final String runId;
   private final org.apache.spark.util.LongAccumulator memoryRetries;
+  private final InferReport.Accumulator ledger;
 
-  InferPartitions(InferConfig cfg, Broadcast<SerializableHadoopConf> conf, String imagesRoot,
-      org.apache.spark.util.LongAccumulator memoryRetries) {
+  InferPartitions(InferConfig cfg, Broadcast<SerializableHadoopConf> conf, String imagesRoot, String runId,
+      org.apache.spark.util.LongAccumulator memoryRetries, InferReport.Accumulator ledger) {
     this.cfg = cfg;
     this.conf = conf;
     this.imagesRoot = imagesRoot;
+    this.runId = runId;
     this.memoryRetries = memoryRetries;
+    this.ledger = ledger;
   }
 
   /** The output file name for an input's relative path: same name, the format's extension appended unless present. */
@@ -100,6 +93,8 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
     ImageDecoder decoder = new ImageDecoder(new ImageDecoder.Options(cfg.maxPixels(), dev.animegan.model.Stylizer.MIN_SIDE,
         cfg.background(), cfg.applyExifOrientation()));
     List<Row> out = new ArrayList<>();
+    InferReport report = new InferReport(cfg.gallerySize());
+    Path images = new Path(imagesRoot);
     // Resize mode: decoded images wait here until a batch of equal size is full.
     Map<String, List<Pending>> pending = new LinkedHashMap<>();
     int[] pendingCount = {0};
@@ -108,31 +103,37 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
     try {
       while (rows.hasNext()) {
         Row r = rows.next();
-        String path = r.getString(0);
-        String rel = outputName(r.getString(1), cfg.format());
-        byte[] content = r.isNullAt(2) ? null : (byte[]) r.get(2);
-        Path target = new Path(imagesRoot, rel);
+        String source = r.getString(0);
+        String path = r.getString(1);
+        String rel = outputName(r.getString(2), cfg.format());
+        byte[] content = r.isNullAt(3) ? null : (byte[]) r.get(3);
+        Path target = FilePaths.child(images, rel);
         if (cfg.outputKind() == InferConfig.OutputKind.FILES && complete(target, hconf)) {
-          out.add(outcome(SKIPPED, path, rel, null, null, -1, null, null, null));
+          report.skipped++;
+          report.galleryCandidate(rel, source);
           continue;
         }
         long length = content != null ? content.length : -1;
         if (content == null) {
           try {
-            length = HadoopFiles.length(path, hconf);
+            Path file = FilePaths.path(source);
+            FileSystem fs = HadoopFiles.dataFs(file, hconf);
+            length = fs.getFileStatus(file).getLen();
             if (length > cfg.maxFileBytes()) {
-              out.add(outcome(REJECTED, path, null, RejectReason.TOO_LARGE, String.format(Locale.ROOT,
+              report.reject(path, length, RejectReason.TOO_LARGE.code(), String.format(Locale.ROOT,
                   "file is %.1f MiB, over the limit of %.1f MiB (animegan.infer.limits.max-file-bytes)",
-                  length / 1048576.0, cfg.maxFileBytes() / 1048576.0), length, null, null, null));
+                  length / 1048576.0, cfg.maxFileBytes() / 1048576.0));
               continue;
             }
-            content = HadoopFiles.readAll(path, hconf, cfg.maxFileBytes());
+            try (java.io.InputStream in = fs.open(file)) {
+              content = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cfg.maxFileBytes()));
+            }
           } catch (FileNotFoundException e) {
-            out.add(outcome(REJECTED, path, null, RejectReason.READ_ERROR,
-                "file disappeared before it could be read: " + e.getMessage(), length, null, null, null));
+            report.reject(path, length, RejectReason.READ_ERROR.code(),
+                "file disappeared before it could be read: " + e.getMessage());
             continue;
           } catch (IOException | RuntimeException e) {
-            out.add(outcome(REJECTED, path, null, RejectReason.READ_ERROR, "cannot read file: " + e, length, null, null, null));
+            report.reject(path, length, RejectReason.READ_ERROR.code(), "cannot read file: " + e);
             continue;
           }
         }
@@ -149,7 +150,7 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
           decoded = new ImageDecoder.Rejected(RejectReason.CORRUPT, "unexpected error while decoding: " + e);
         }
         if (decoded instanceof ImageDecoder.Rejected rej) {
-          out.add(outcome(REJECTED, path, null, rej.reason(), rej.message(), length, null, null, null));
+          report.reject(path, length, rej.reason().code(), rej.message());
           continue;
         }
         RgbImage img = ((ImageDecoder.Decoded) decoded).image();
@@ -157,9 +158,9 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
           generator = Generators.borrow(cfg.model(), conf.value());
           runner = runner(generator);
         }
-        Pending p = new Pending(path, rel, length, img);
+        Pending p = new Pending(source, path, rel, length, img);
         if (cfg.mode() == InferConfig.Mode.TILE) {
-          out.add(finish(p, runner.tiled(img, cfg.tileSize()), target, hconf));
+          finish(p, runner.tiled(img, cfg.tileSize()), target, hconf, report, out);
         } else {
           int[] size = ResizePlan.size(img.width(), img.height(), cfg.maxLongSide(), cfg.multiple());
           p.input = size[0] == img.width() && size[1] == img.height() ? img
@@ -169,23 +170,24 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
           group.add(p);
           pendingCount[0]++;
           if (group.size() >= cfg.batchSize()) {
-            flush(pending.remove(key), runner, hconf, out);
+            flush(pending.remove(key), runner, hconf, report, out);
             pendingCount[0] -= group.size();
           } else if (pendingCount[0] > 4 * cfg.batchSize()) {
             // Many different sizes: run the largest waiting group rather than hold more images.
             String biggest = pending.entrySet().stream().max((a, b) -> a.getValue().size() - b.getValue().size())
                 .orElseThrow().getKey();
             List<Pending> g = pending.remove(biggest);
-            flush(g, runner, hconf, out);
+            flush(g, runner, hconf, report, out);
             pendingCount[0] -= g.size();
           }
         }
       }
       if (!pending.isEmpty()) {
         for (List<Pending> g : pending.values()) {
-          flush(g, runner, hconf, out);
+          flush(g, runner, hconf, report, out);
         }
       }
+      ledger.add(report);
       return out.iterator();
     } finally {
       if (runner != null) {
@@ -199,13 +201,15 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
 
   /** One decoded input waiting for its batch. */
   private static final class Pending {
+    final String source;
     final String path;
     final String rel;
     final long length;
     final RgbImage original;
     RgbImage input;
 
-    Pending(String path, String rel, long length, RgbImage original) {
+    Pending(String source, String path, String rel, long length, RgbImage original) {
+      this.source = source;
       this.path = path;
       this.rel = rel;
       this.length = length;
@@ -213,7 +217,8 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
     }
   }
 
-  private void flush(List<Pending> group, BudgetedStylizer runner, Configuration hconf, List<Row> out) {
+  private void flush(List<Pending> group, BudgetedStylizer runner, Configuration hconf, InferReport report,
+      List<Row> out) {
     List<RgbImage> inputs = new ArrayList<>(group.size());
     for (Pending p : group) {
       inputs.add(p.input);
@@ -221,7 +226,7 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
     List<BudgetedStylizer.Result> styled = runner.whole(inputs);
     for (int i = 0; i < group.size(); i++) {
       Pending p = group.get(i);
-      out.add(finish(p, styled.get(i), new Path(imagesRoot, p.rel), hconf));
+      finish(p, styled.get(i), FilePaths.child(new Path(imagesRoot), p.rel), hconf, report, out);
     }
   }
 
@@ -243,22 +248,26 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
 
   private static final java.util.concurrent.atomic.AtomicBoolean BUDGET_LOGGED = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private Row finish(Pending p, BudgetedStylizer.Result result, Path target, Configuration hconf) {
+  private void finish(Pending p, BudgetedStylizer.Result result, Path target, Configuration hconf, InferReport report,
+      List<Row> out) {
     if (result instanceof BudgetedStylizer.DoesNotFit d) {
       LOG.warn("{}: {}", p.path, d.message());
-      return outcome(REJECTED, p.path, null, RejectReason.OUT_OF_MEMORY, d.message(), p.length, null, null, null);
+      report.reject(p.path, p.length, RejectReason.OUT_OF_MEMORY.code(), d.message());
+      return;
     }
-    return finish(p, ((BudgetedStylizer.Done) result).image(), target, hconf);
-  }
-
-  private Row finish(Pending p, RgbImage styled, Path target, Configuration hconf) {
+    RgbImage styled = ((BudgetedStylizer.Done) result).image();
     try {
       byte[] encoded = encode(styled, cfg.format(), cfg.jpegQuality());
       if (cfg.outputKind() == InferConfig.OutputKind.FILES) {
         writeAtomically(target, encoded, hconf);
-        encoded = null;
+        report.galleryCandidate(p.rel, p.source);
+      } else {
+        out.add(InferTables.OUTPUT.row().set("run_id", runId).set("path", p.path).set("output_path", p.rel)
+            .set("format", cfg.format().extension()).set("width", p.original.width()).set("height", p.original.height())
+            .set("output_width", styled.width()).set("output_height", styled.height()).set("image", encoded).build());
       }
-      return outcome(WRITTEN, p.path, p.rel, null, null, p.length, p.original, styled, encoded);
+      report.written++;
+      report.pixels += (long) p.original.width() * p.original.height();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot write the output of " + p.path + " to " + target, e);
     }
@@ -281,8 +290,7 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
 
   /** The file system for output images: on the local file system without Hadoop's .crc side files. */
   static FileSystem outputFs(Path target, Configuration hconf) throws IOException {
-    FileSystem fs = target.getFileSystem(hconf);
-    return fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRaw() : fs;
+    return HadoopFiles.dataFs(target, hconf);
   }
 
   static byte[] encode(RgbImage img, InferConfig.Format format, int quality) throws IOException {
@@ -311,12 +319,5 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
     double s = 256.0 / longSide;
     return Resampler.resize(img, Math.max(1, (int) Math.round(img.width() * s)), Math.max(1, (int) Math.round(img.height() * s)),
         ResizeFilter.AREA);
-  }
-
-  private static Row outcome(String kind, String path, String rel, RejectReason reason, String message, long length,
-      RgbImage in, RgbImage styled, byte[] image) {
-    return RowFactory.create(kind, path, rel, reason == null ? null : reason.code(), message, length < 0 ? null : length,
-        in == null ? null : in.width(), in == null ? null : in.height(), styled == null ? null : styled.width(),
-        styled == null ? null : styled.height(), image);
   }
 }

@@ -4,98 +4,131 @@ import dev.animegan.core.image.RejectReason;
 import dev.animegan.core.ingest.ContentHash;
 import dev.animegan.core.ingest.TileMaker;
 import dev.animegan.core.ingest.TileSettings;
+import dev.animegan.spark.common.FilePaths;
 import dev.animegan.spark.common.HadoopFiles;
 import dev.animegan.spark.common.SerializableHadoopConf;
+import dev.animegan.spark.ingest.IngestPlan.FileTask;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The executor side of the ingest job: functions over partitions of (path, length, domain, style) rows. */
+/**
+ * The executor side of the ingest job: each task reads each of its files once, hashes the bytes,
+ * skips content already ingested (append mode) or already seen in the task, decodes the rest into
+ * tile rows, and reports every file's outcome to the driver through an {@link IngestReport}.
+ */
 final class IngestPartitions {
   private static final Logger LOG = LoggerFactory.getLogger(IngestPartitions.class);
 
   private IngestPartitions() {}
 
-  static String key(String domain, String style, String path) {
-    return domain + '\u0000' + style + '\u0000' + path;
-  }
+  /**
+   * Content the output already holds (append mode): keys of {@link #tileKey} and {@link #unreadKey}.
+   * (A class, not a record: Spark's Kryo cannot serialise records.)
+   */
+  static final class Existing implements Serializable {
+    private final HashSet<String> keys;
 
-  /** (domain, style, path, sha256 or null when unreadable or over the size limit) for every file. */
-  static final class Hash implements MapPartitionsFunction<Row, Row> {
-    private final Broadcast<SerializableHadoopConf> conf;
-    private final long maxBytes;
-
-    Hash(Broadcast<SerializableHadoopConf> conf, long maxBytes) {
-      this.conf = conf;
-      this.maxBytes = maxBytes;
+    Existing(Set<String> keys) {
+      this.keys = new HashSet<>(keys);
     }
 
-    @Override
-    public Iterator<Row> call(Iterator<Row> files) {
-      Configuration hconf = conf.value().get();
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return files.hasNext();
-        }
+    boolean has(String key) {
+      return keys.contains(key);
+    }
 
-        @Override
-        public Row next() {
-          Row f = files.next();
-          String path = f.getString(0);
-          String hash = null;
-          try {
-            if (HadoopFiles.length(path, hconf) <= maxBytes) {
-              hash = ContentHash.sha256Hex(HadoopFiles.readAll(path, hconf, maxBytes));
-            }
-          } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot read {} for hashing: {}", path, e.toString());
-          }
-          return RowFactory.create(f.getString(1), f.getString(2), path, hash);
-        }
-      };
+    int size() {
+      return keys.size();
     }
   }
 
-  /** Rows of {@link IngestSchemas#OUTCOME}: a status row per file, then a row per tile. */
-  static final class Process implements MapPartitionsFunction<Row, Row> {
+  /** A file whose bytes were read: its content in a domain/style. */
+  static String tileKey(String domain, String style, String hash) {
+    return domain + '\u0000' + style + '\u0000' + hash;
+  }
+
+  /** A file rejected without its bytes being read: its path and reason in a domain/style. */
+  static String unreadKey(String domain, String style, String path, String reason) {
+    return domain + '\u0000' + style + '\u0000' + path + '\u0000' + reason;
+  }
+
+  /** Tile rows ({@link IngestTables#TILES}) of one task's files; the task's report goes to {@code ledger}. */
+  static final class Process implements FlatMapFunction<Iterator<List<FileTask>>, Row> {
     private final Broadcast<SerializableHadoopConf> conf;
     private final TileSettings settings;
     private final long maxBytes;
     private final double testFraction;
-    private final Broadcast<Set<String>> duplicates;
+    private final String runId;
+    private final Broadcast<Existing> existing;
+    private final IngestReport.Accumulator ledger;
 
     Process(Broadcast<SerializableHadoopConf> conf, TileSettings settings, long maxBytes, double testFraction,
-        Broadcast<Set<String>> duplicates) {
+        String runId, Broadcast<Existing> existing, IngestReport.Accumulator ledger) {
       this.conf = conf;
       this.settings = settings;
       this.maxBytes = maxBytes;
       this.testFraction = testFraction;
-      this.duplicates = duplicates;
+      this.runId = runId;
+      this.existing = existing;
+      this.ledger = ledger;
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> files) {
+    public Iterator<Row> call(Iterator<List<FileTask>> tasks) {
       Configuration hconf = conf.value().get();
-      Set<String> dupes = duplicates.value();
+      Existing have = existing.value();
       TileMaker maker = new TileMaker(settings);
+      IngestReport report = new IngestReport();
+      Map<String, String> firstByContent = new HashMap<>();
+      Iterator<FileTask> files = new Iterator<>() {
+        Iterator<FileTask> current = java.util.Collections.emptyIterator();
+
+        @Override
+        public boolean hasNext() {
+          while (!current.hasNext() && tasks.hasNext()) {
+            current = tasks.next().iterator();
+          }
+          return current.hasNext();
+        }
+
+        @Override
+        public FileTask next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          return current.next();
+        }
+      };
       ArrayDeque<Row> pending = new ArrayDeque<>();
       return new Iterator<>() {
+        boolean reported;
+
         @Override
         public boolean hasNext() {
           while (pending.isEmpty() && files.hasNext()) {
-            process(files.next(), hconf, dupes, maker, pending);
+            process(files.next(), hconf, have, maker, firstByContent, report, pending);
+          }
+          if (pending.isEmpty() && !reported) {
+            reported = true;
+            ledger.add(report);
           }
           return !pending.isEmpty();
         }
@@ -110,45 +143,43 @@ final class IngestPartitions {
       };
     }
 
-    private void process(Row f, Configuration hconf, Set<String> dupes, TileMaker maker, ArrayDeque<Row> out) {
-      String path = f.getString(0);
-      String domain = f.getString(1);
-      String style = f.getString(2);
-      long length;
-      try {
-        length = HadoopFiles.length(path, hconf);
-      } catch (FileNotFoundException e) {
-        out.add(status(IngestSchemas.REJECTED, domain, style, path, -1, null, null, RejectReason.READ_ERROR,
-            "file disappeared before it could be read: " + e.getMessage()));
-        return;
-      } catch (IOException | RuntimeException e) {
-        out.add(status(IngestSchemas.REJECTED, domain, style, path, -1, null, null, RejectReason.READ_ERROR,
-            "cannot stat file: " + e));
-        return;
-      }
-      if (dupes.contains(key(domain, style, path))) {
-        out.add(status(IngestSchemas.DUPLICATE, domain, style, path, length, null, null, null, null));
-        return;
-      }
-      if (length > maxBytes) {
-        out.add(status(IngestSchemas.REJECTED, domain, style, path, length, null, null, RejectReason.TOO_LARGE,
-            String.format(Locale.ROOT, "file is %.1f MiB, over the limit of %.1f MiB (animegan.ingest.limits.max-file-bytes)",
-                length / 1048576.0, maxBytes / 1048576.0)));
+    private void process(FileTask f, Configuration hconf, Existing have, TileMaker maker,
+        Map<String, String> firstByContent, IngestReport report, ArrayDeque<Row> out) {
+      String domain = f.domain();
+      String style = f.style();
+      String path = FilePaths.display(f.uri());
+      IngestReport.Counts counts = report.counts(domain, style);
+      counts.read++;
+      if (f.length() > maxBytes) {
+        rejectUnread(report, counts, have, f, path, f.length(), RejectReason.TOO_LARGE, tooLarge(f.length()));
         return;
       }
       byte[] bytes;
       try {
-        bytes = HadoopFiles.readAll(path, hconf, maxBytes);
+        bytes = read(FilePaths.path(f.uri()), hconf);
       } catch (FileNotFoundException e) {
-        out.add(status(IngestSchemas.REJECTED, domain, style, path, length, null, null, RejectReason.READ_ERROR,
-            "file disappeared before it could be read: " + e.getMessage()));
+        rejectUnread(report, counts, have, f, path, -1, RejectReason.READ_ERROR,
+            "file disappeared before it could be read: " + e.getMessage());
         return;
       } catch (IOException | RuntimeException e) {
-        out.add(status(IngestSchemas.REJECTED, domain, style, path, length, null, null, RejectReason.READ_ERROR,
-            "cannot read file: " + e));
+        rejectUnread(report, counts, have, f, path, -1, RejectReason.READ_ERROR, "cannot read file: " + e);
+        return;
+      }
+      if (bytes.length > maxBytes) {
+        rejectUnread(report, counts, have, f, path, bytes.length, RejectReason.TOO_LARGE, tooLarge(bytes.length));
         return;
       }
       String hash = ContentHash.sha256Hex(bytes);
+      if (have.has(tileKey(domain, style, hash))) {
+        counts.alreadyPresent++;
+        return;
+      }
+      String first = firstByContent.putIfAbsent(tileKey(domain, style, hash), path);
+      if (first != null) {
+        counts.duplicates++;
+        report.duplicates.add(new IngestReport.Duplicate(path, domain, style, hash, first));
+        return;
+      }
       TileMaker.Outcome outcome;
       try {
         outcome = maker.make(bytes, hash, "anime".equals(domain));
@@ -162,27 +193,73 @@ final class IngestPartitions {
         LOG.warn("unexpected error processing {}", path, e);
         outcome = new TileMaker.Rejected(RejectReason.CORRUPT, "unexpected error while decoding: " + e);
       }
+      long length = bytes == null ? f.length() : bytes.length;
       if (outcome instanceof TileMaker.Rejected r) {
-        out.add(status(IngestSchemas.REJECTED, domain, style, path, length, hash, null, r.reason(), r.message()));
+        counts.rejected++;
+        counts.rejectedByReason.merge(r.reason().code(), 1L, Long::sum);
+        report.rejected.add(new IngestReport.Rejected(path, domain, style, length, hash, r.reason().code(), r.message()));
         return;
       }
       TileMaker.Accepted a = (TileMaker.Accepted) outcome;
       String split = ContentHash.split(hash, testFraction);
-      out.add(RowFactory.create(IngestSchemas.ACCEPTED, domain, style, path, length, hash, split, a.format().code(),
-          a.sourceWidth(), a.sourceHeight(), a.resizedWidth(), a.resizedHeight(), null, null,
-          null, null, null, null, null, null, null, null));
+      boolean test = "test".equals(split);
+      counts.accepted++;
+      counts.pixels += (long) a.sourceWidth() * a.sourceHeight();
+      if (test) {
+        counts.testFiles++;
+        counts.testTiles += a.tiles().size();
+      } else {
+        counts.trainFiles++;
+        counts.trainTiles += a.tiles().size();
+      }
       for (TileMaker.Tile t : a.tiles()) {
-        out.add(RowFactory.create(IngestSchemas.TILE, domain, style, path, length, hash, split, a.format().code(),
-            a.sourceWidth(), a.sourceHeight(), a.resizedWidth(), a.resizedHeight(), null, null,
-            hash.substring(0, 16) + "-" + t.box().index(), t.box().index(), t.box().x(), t.box().y(), t.box().size(),
-            t.imagePng(), t.grayPng(), t.smoothPng()));
+        out.add(IngestTables.TILES.row()
+            .set("id", hash.substring(0, 16) + "-" + t.box().index())
+            .set("run_id", runId)
+            .set("source_path", path)
+            .set("source_hash", hash)
+            .set("source_format", a.format().code())
+            .set("source_width", a.sourceWidth())
+            .set("source_height", a.sourceHeight())
+            .set("resized_width", a.resizedWidth())
+            .set("resized_height", a.resizedHeight())
+            .set("crop_index", t.box().index())
+            .set("crop_x", t.box().x())
+            .set("crop_y", t.box().y())
+            .set("crop_size", t.box().size())
+            .set("split", split)
+            .set("image", t.imagePng())
+            .set("gray", t.grayPng())
+            .set("smooth", t.smoothPng())
+            .set("domain", domain)
+            .set("style", style)
+            .build());
       }
     }
 
-    private static Row status(String kind, String domain, String style, String path, long length, String hash,
-        String split, RejectReason reason, String message) {
-      return RowFactory.create(kind, domain, style, path, length, hash, split, null, null, null, null, null,
-          reason == null ? null : reason.code(), message, null, null, null, null, null, null, null, null);
+    private String tooLarge(long length) {
+      return String.format(Locale.ROOT,
+          "file is %.1f MiB, over the limit of %.1f MiB (animegan.ingest.limits.max-file-bytes)",
+          length / 1048576.0, maxBytes / 1048576.0);
+    }
+
+    private static void rejectUnread(IngestReport report, IngestReport.Counts counts, Existing have, FileTask f,
+        String path, long length, RejectReason reason, String message) {
+      if (have.has(unreadKey(f.domain(), f.style(), path, reason.code()))) {
+        counts.alreadyPresent++;
+        return;
+      }
+      counts.rejected++;
+      counts.rejectedByReason.merge(reason.code(), 1L, Long::sum);
+      report.rejected.add(new IngestReport.Rejected(path, f.domain(), f.style(), length, null, reason.code(), message));
+    }
+
+    /** The whole file, read once; at most {@code maxBytes + 1} bytes (the caller rejects more). */
+    private byte[] read(Path p, Configuration hconf) throws IOException {
+      FileSystem fs = HadoopFiles.dataFs(p, hconf);
+      try (InputStream in = fs.open(p)) {
+        return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+      }
     }
   }
 }

@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * What an ingest run did; written as {@code <out>/_job_result.json}. Counts are for this run:
- * {@code read = accepted + rejected + duplicates}, where {@code read} counts every file found.
+ * {@code read = accepted + rejected + duplicates + alreadyPresent}, where {@code read} counts every
+ * file found and {@code alreadyPresent} the files whose content (or, for files that could not be
+ * read, path and reason) the output already held (append mode).
  */
 public record IngestResult(
     String job,
@@ -18,6 +20,7 @@ public record IngestResult(
     long accepted,
     long rejected,
     long duplicates,
+    long alreadyPresent,
     long tiles,
     Map<String, Long> rejectedByReason,
     List<DatasetCounts> datasets,
@@ -34,6 +37,7 @@ public record IngestResult(
       long accepted,
       long rejected,
       long duplicates,
+      long alreadyPresent,
       long trainFiles,
       long testFiles,
       long trainTiles,

@@ -3,6 +3,7 @@ package dev.animegan.spark.train;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.animegan.core.report.LossPlot;
+import dev.animegan.model.train.LossTerm;
 import dev.animegan.spark.common.HadoopFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import org.apache.hadoop.conf.Configuration;
 /**
  * The per-round record of a run: {@code losses.csv} and {@code losses.jsonl} (one line per
  * averaging round, each loss term averaged over the round's workers and minibatches) and
- * {@code loss-plot.png}. Files are rewritten whole through a rename after every round, so they are
+ * {@code loss-plot.png} (after every epoch). Files are rewritten whole through a rename, so they are
  * never half-written; a resumed run keeps the rows up to its checkpoint.
  */
 public final class RunLog {
@@ -65,15 +66,19 @@ public final class RunLog {
     HadoopFiles.writeAtomically(out + "/" + CSV, csv(), conf);
   }
 
-  private String csv() {
+  /** The loss terms the rows hold, in {@link LossTerm}'s order (the one definition of columns and panels). */
+  private List<String> terms() {
     List<String> terms = new ArrayList<>();
-    for (Row r : rows) {
-      r.losses().keySet().forEach(k -> {
-        if (!terms.contains(k)) {
-          terms.add(k);
-        }
-      });
+    for (LossTerm t : LossTerm.values()) {
+      if (rows.stream().anyMatch(r -> r.losses().containsKey(t.key()))) {
+        terms.add(t.key());
+      }
     }
+    return terms;
+  }
+
+  private String csv() {
+    List<String> terms = terms();
     StringBuilder sb = new StringBuilder("phase,epoch,round,global_round,steps,images,seconds,compute_seconds,images_per_second");
     terms.forEach(t -> sb.append(',').append(t));
     sb.append('\n');
@@ -97,12 +102,18 @@ public final class RunLog {
   /** Renders loss-plot.png: one panel per term, rounds on x, pretraining and adversarial in two colours. */
   void writePlot() throws IOException {
     Map<String, List<LossPlot.Point>> series = new LinkedHashMap<>();
-    for (Row r : rows) {
-      r.losses().forEach((k, v) -> series.computeIfAbsent(k, x -> new ArrayList<>())
-          .add(new LossPlot.Point(r.globalRound(), r.phase(), v)));
+    for (String term : terms()) {
+      List<LossPlot.Point> points = new ArrayList<>();
+      for (Row r : rows) {
+        Double v = r.losses().get(term);
+        if (v != null) {
+          points.add(new LossPlot.Point(r.globalRound(), r.phase(), v));
+        }
+      }
+      series.put(term, points);
     }
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     ImageIO.write(LossPlot.render("AnimeGAN training losses per averaging round", series), "png", png);
-    HadoopFiles.write(out + "/" + PLOT, png.toByteArray(), conf);
+    HadoopFiles.writeAtomically(out + "/" + PLOT, png.toByteArray(), conf);
   }
 }

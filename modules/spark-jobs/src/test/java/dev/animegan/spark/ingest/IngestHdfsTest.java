@@ -10,7 +10,14 @@ import dev.animegan.core.config.ConfigLoader;
 import dev.animegan.core.config.IngestConfig;
 import dev.animegan.core.image.PngCodec;
 import dev.animegan.core.image.RgbImage;
+import dev.animegan.core.config.InferConfig;
+import dev.animegan.model.GeneratorGraphs;
 import dev.animegan.spark.common.HadoopFiles;
+import dev.animegan.spark.infer.InferJob;
+import dev.animegan.spark.infer.InferResult;
+import dev.animegan.spark.testing.OddNames;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.factory.Nd4j;
 import dev.animegan.spark.testing.SparkTestSession;
 import java.io.File;
 import java.nio.file.Files;
@@ -81,5 +88,38 @@ class IngestHdfsTest {
     JsonNode json = new ObjectMapper().readTree(HadoopFiles.readString(hdfs + "/out/run1/_job_result.json", hconf));
     assertEquals(5, json.get("read").asLong());
     assertTrue(cluster.getFileSystem().exists(new org.apache.hadoop.fs.Path("/out/run1/tiles/_SUCCESS")));
+  }
+
+  @Test
+  void oddNamesOnHdfsKeepTheirSpellingThroughIngestAndInfer() throws Exception {
+    SparkSession spark = SparkTestSession.get();
+    Configuration hconf = spark.sparkContext().hadoopConfiguration();
+    String root = hdfs + "/odd in/Fotos & more";
+    OddNames.write(root, OddNames.PORTABLE, hconf);
+    IngestResult r = IngestJob.run(spark, IngestConfig.from(ConfigLoader.load(null, ConfigFactory.parseString(
+        "animegan.ingest { photos = [\"" + root + "\"], output = \"" + hdfs + "/odd out\", resize.short-side = 48, "
+            + "crop.size = 48 }"))));
+    assertEquals(OddNames.PORTABLE.size(), r.read());
+    assertEquals(OddNames.PORTABLE.size(), r.accepted(), "nothing quarantined: " + r.rejectedByReason());
+    java.util.Set<String> expected = new java.util.TreeSet<>();
+    OddNames.PORTABLE.forEach(n -> expected.add(OddNames.display(root, n)));
+    java.util.Set<String> paths = new java.util.TreeSet<>();
+    spark.read().parquet(hdfs + "/odd out/tiles").select("source_path").collectAsList()
+        .forEach(row -> paths.add(row.getString(0)));
+    assertEquals(expected, paths);
+
+    Nd4j.getRandom().setSeed(5);
+    Path model = dir.resolve("generator.zip");
+    ModelSerializer.writeModel(GeneratorGraphs.random(4, 5), model.toFile(), false);
+    InferResult inf = InferJob.run(spark, InferConfig.from(ConfigLoader.load(null, ConfigFactory.parseString(
+        "animegan.infer { model = \"" + model + "\", input = [\"" + root + "\"], output = \"" + hdfs
+            + "/odd infer\", resize.max-long-side = 48, gallery-size = 2 }"))));
+    assertEquals(OddNames.PORTABLE.size(), inf.written(), "nothing rejected: " + inf.rejectedByReason());
+    org.apache.hadoop.fs.FileSystem fs = cluster.getFileSystem();
+    for (String n : OddNames.PORTABLE) {
+      String out = n.toLowerCase(java.util.Locale.ROOT).endsWith(".jpg") ? n : n + ".jpg";
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(null, null, "/odd infer/images/" + out);
+      assertTrue(fs.exists(p) && fs.getFileStatus(p).getLen() > 0, "output of " + n);
+    }
   }
 }

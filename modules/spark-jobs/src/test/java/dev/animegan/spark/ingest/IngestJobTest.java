@@ -187,7 +187,7 @@ class IngestJobTest {
   }
 
   @Test
-  void rerunsAreDeterministicAndAppendAdds() throws IOException {
+  void rerunsAreDeterministicAndAppendIsIdempotent() throws IOException {
     Path small = dir.resolve("small");
     IngestFixtures.copyTree(SparkTestSession.repoRoot().resolve("data/sample/anime/ukui"), small.resolve("anime/ukui"));
     Files.createDirectories(small.resolve("photos"));
@@ -196,12 +196,35 @@ class IngestJobTest {
     String o = dir.resolve("out-small").toString();
     IngestResult first = IngestJob.run(spark, config(o, "error", small));
     List<String> boxes1 = boxes(o);
+    long quarantined = spark.read().parquet(o + "/quarantine").count();
+    assertEquals(2, quarantined, "the Debian copyright texts of ukui and mate-backgrounds");
     IngestResult again = IngestJob.run(spark, config(o, "overwrite", small));
     assertEquals(boxes1, boxes(o), "same ids, crop boxes and splits on a rerun");
     assertEquals(first.tiles(), again.tiles());
-    IngestJob.run(spark, config(o, "append", small));
-    assertEquals(2 * first.tiles(), spark.read().parquet(o + "/tiles").count());
-    assertEquals(2, spark.read().parquet(o + "/tiles").select("run_id").distinct().count());
+
+    for (int i = 0; i < 2; i++) {
+      IngestResult appended = IngestJob.run(spark, config(o, "append", small));
+      assertEquals(first.read(), appended.read());
+      assertEquals(first.read(), appended.alreadyPresent(), "every file's content is already in the output");
+      assertEquals(0, appended.accepted() + appended.rejected() + appended.duplicates() + appended.tiles());
+      assertEquals(boxes1, boxes(o), "appending the same inputs leaves the table as it was");
+      assertEquals(quarantined, spark.read().parquet(o + "/quarantine").count(), "and the quarantine too");
+    }
+
+    // a new style appends exactly its own tiles
+    IngestFixtures.copyTree(SparkTestSession.repoRoot().resolve("data/sample/anime/supertux"),
+        small.resolve("anime/supertux"));
+    IngestResult withStyle = IngestJob.run(spark, config(o, "append", small));
+    assertEquals(first.read(), withStyle.alreadyPresent());
+    assertEquals(SUPERTUX_READ, withStyle.read() - withStyle.alreadyPresent());
+    assertEquals(4, withStyle.accepted(), "supertux's four images");
+    assertEquals(withStyle.read(), withStyle.accepted() + withStyle.rejected() + withStyle.duplicates()
+        + withStyle.alreadyPresent());
+    Dataset<Row> tiles = spark.read().parquet(o + "/tiles");
+    assertEquals(first.tiles() + withStyle.tiles(), tiles.count());
+    assertEquals(withStyle.tiles(), tiles.filter(col("style").equalTo("supertux")).count());
+    assertEquals(2, withStyle.tiles() / withStyle.accepted());
+    assertEquals(quarantined + 1, spark.read().parquet(o + "/quarantine").count(), "supertux's copyright text");
   }
 
   private static List<String> boxes(String o) {
