@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Benchmarks, printing JSON on stdout (logs go to stderr).
-#   jobs/bench.sh ingest [--data DIR] [--work DIR] [spark options]
+#   jobs/bench.sh ingest [--data DIR] [--work DIR] [--generate N [--from DIR]] [spark options]
 #       ingest throughput on DIR/photos + DIR/cartoon (default ../shared/data) on local[2]
-#       (or --master ...), and the raw JPEG decode rate of the same files for comparison.
+#       (or --master ...); with --generate N on N generated photos (derived from DIR/photos, or
+#       --from DIR, by crops, scales and colour jitter; kept in --work for reruns) plus DIR/cartoon.
+#       Also one timed pass of the raw JPEG decode of the same photos and, when Debian's python3-pil
+#       is installed, the PIL (libjpeg-turbo) reference pipeline on the same files with the same
+#       number of processes (peers/pil_ingest.py: DCT-scaled and full decode), with the ratios.
 #   jobs/bench.sh train [--data DIR] [--tile N] [--base N] [--rounds N] [spark options]
 #       adversarial training with dl4j-spark parameter averaging, 1 vs 2 workers on local[2]:
 #       images/s, per-round compute vs other time, scaling efficiency.
@@ -30,10 +34,18 @@ case "$what" in
     data_default=()
     for a in "$@"; do [ "$a" = --data ] && data_default=(); done
     if ! printf '%s\n' "$@" | grep -qx -- --data; then data_default=(--data "$ANIMEGAN_ROOT/../shared/data"); fi
-    if $has_master; then
-      animegan_submit dev.animegan.spark.bench.IngestBench animegan-bench-ingest "${data_default[@]}" "$@"
+    master=()
+    $has_master || master=(--master 'local[2]')
+    tmp="$(mktemp -d)"
+    trap 'rm -rf "$tmp"' EXIT
+    (animegan_submit dev.animegan.spark.bench.IngestBench animegan-bench-ingest "${master[@]}" "${data_default[@]}" "$@") \
+      > "$tmp/ours.json" || exit 1
+    if /usr/bin/python3 -c 'import PIL' 2>/dev/null; then
+      echo "animegan bench: ingest, PIL reference pipelines ($(nproc) processes) ..." >&2
+      /usr/bin/python3 "$ANIMEGAN_ROOT/peers/pil_ingest.py" --processes "$(nproc)" --with "$tmp/ours.json"
     else
-      animegan_submit dev.animegan.spark.bench.IngestBench animegan-bench-ingest --master 'local[2]' "${data_default[@]}" "$@"
+      echo "animegan bench: no PIL reference (install it with: sudo apt-get install python3-pil)" >&2
+      cat "$tmp/ours.json"
     fi
     ;;
   train)

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.animegan.core.image.ResizeFilter;
 import dev.animegan.core.ingest.CropMode;
+import dev.animegan.core.ingest.DctScaling;
 import dev.animegan.core.ingest.TileSettings;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -82,6 +83,7 @@ public record IngestConfig(
     WriteMode mode = r.enumOf(s + "mode", WriteMode.class);
     int background = r.color(s + "decode.background");
     boolean exif = r.bool(s + "decode.apply-exif-orientation");
+    DctScaling dct = r.enumOf(s + "decode.dct-scaling", DctScaling.class);
     long maxPixels = r.longIn(s + "limits.max-pixels", 65_536L, 700_000_000L);
     long maxFileBytes = r.bytesIn(s + "limits.max-file-bytes", 1L, MAX_FILE_BYTES_LIMIT);
     boolean upscale = r.bool(s + "limits.allow-upscale");
@@ -105,7 +107,7 @@ public record IngestConfig(
     Map<String, List<String>> animeCopy = new LinkedHashMap<>();
     anime.forEach((k, v) -> animeCopy.put(k, List.copyOf(v)));
     TileSettings tiles = new TileSettings(maxPixels, background, exif, upscale, shortSide, filter, cropSize, cropMode,
-        count, maxPerImage, seed, png);
+        count, maxPerImage, seed, png, dct);
     return new IngestConfig(List.copyOf(photos), Collections.unmodifiableMap(animeCopy), output, mode, maxFileBytes,
         filesPerTask, testFraction, tiles);
   }

@@ -37,27 +37,42 @@ public final class TileMaker {
    * @param anime also derive the gray and edge-smoothed tiles
    */
   public Outcome make(byte[] bytes, String contentHash, boolean anime) {
-    ImageDecoder.Result result = decoder.decode(bytes);
+    int keep = settings.dctScaling().minimumShortSide(settings.shortSide());
+    ImageDecoder.Result result = keep > 0 ? decoder.decode(bytes, keep) : decoder.decode(bytes);
     if (result instanceof ImageDecoder.Rejected r) {
       return new Rejected(r.reason(), r.message());
     }
     ImageDecoder.Decoded decoded = (ImageDecoder.Decoded) result;
     RgbImage img = decoded.image();
-    int[] size = CropPlanner.resizedSize(img.width(), img.height(), settings.shortSide(), settings.allowUpscale());
-    RgbImage resized = size[0] == img.width() && size[1] == img.height()
-        ? img
-        : Resampler.resize(img, size[0], size[1], settings.filter());
+    // the geometry comes from the file's full size, whether it was decoded in full or scaled
+    int[] size = CropPlanner.resizedSize(decoded.sourceWidth(), decoded.sourceHeight(), settings.shortSide(),
+        settings.allowUpscale());
     long seed = settings.seed() ^ ContentHash.prefixLong(contentHash);
-    List<CropBox> boxes = CropPlanner.plan(resized.width(), resized.height(), settings.cropSize(),
+    List<CropBox> boxes = CropPlanner.plan(size[0], size[1], settings.cropSize(),
         settings.cropMode(), settings.cropCount(), settings.maxPerImage(), seed);
+    // Only the part of the resized image the tiles cover is computed (bit-exact with resizing all).
+    int bx0 = size[0];
+    int by0 = size[1];
+    int bx1 = 0;
+    int by1 = 0;
+    for (CropBox box : boxes) {
+      bx0 = Math.min(bx0, box.x());
+      by0 = Math.min(by0, box.y());
+      bx1 = Math.max(bx1, box.x() + box.size());
+      by1 = Math.max(by1, box.y() + box.size());
+    }
+    RgbImage region = boxes.isEmpty() ? null : size[0] == img.width() && size[1] == img.height()
+        ? img.crop(bx0, by0, bx1 - bx0, by1 - by0)
+        : Resampler.resizeRegion(img, size[0], size[1], settings.filter(), bx0, by0, bx1 - bx0, by1 - by0);
     List<Tile> tiles = new ArrayList<>(boxes.size());
     int level = settings.pngCompression();
     for (CropBox box : boxes) {
-      RgbImage tile = resized.crop(box.x(), box.y(), box.size(), box.size());
+      RgbImage tile = region.crop(box.x() - bx0, box.y() - by0, box.size(), box.size());
       byte[] gray = anime ? PngCodec.encode(EdgeSmoothing.grayTile(tile), level) : null;
       byte[] smooth = anime ? PngCodec.encode(EdgeSmoothing.smooth(tile), level) : null;
       tiles.add(new Tile(box, PngCodec.encode(tile, level), gray, smooth));
     }
-    return new Accepted(decoded.format(), img.width(), img.height(), resized.width(), resized.height(), tiles);
+    return new Accepted(decoded.format(), decoded.sourceWidth(), decoded.sourceHeight(), size[0], size[1],
+        tiles);
   }
 }

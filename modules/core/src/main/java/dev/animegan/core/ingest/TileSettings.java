@@ -17,7 +17,15 @@ public record TileSettings(
     int cropCount,
     int maxPerImage,
     long seed,
-    int pngCompression) implements Serializable {
+    int pngCompression,
+    DctScaling dctScaling) implements Serializable {
+
+  /** As the canonical constructor, with DCT-scaled JPEG decoding at its default ({@link DctScaling#QUALITY}). */
+  public TileSettings(long maxPixels, int backgroundRgb, boolean applyExifOrientation, boolean allowUpscale, int shortSide,
+      ResizeFilter filter, int cropSize, CropMode cropMode, int cropCount, int maxPerImage, long seed, int pngCompression) {
+    this(maxPixels, backgroundRgb, applyExifOrientation, allowUpscale, shortSide, filter, cropSize, cropMode, cropCount,
+        maxPerImage, seed, pngCompression, DctScaling.QUALITY);
+  }
 
   public ImageDecoder.Options decoderOptions() {
     return new ImageDecoder.Options(maxPixels, allowUpscale ? 0 : cropSize, backgroundRgb, applyExifOrientation);

@@ -7,11 +7,9 @@ import com.typesafe.config.ConfigFactory;
 import dev.animegan.core.config.ConfigLoader;
 import dev.animegan.core.config.IngestConfig;
 import dev.animegan.core.image.ImageDecoder;
-import dev.animegan.core.image.RgbImage;
 import dev.animegan.spark.common.SparkSessions;
 import dev.animegan.spark.ingest.IngestJob;
 import dev.animegan.spark.ingest.IngestResult;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -24,13 +22,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code jobs/bench.sh ingest}: the ingest job's throughput on a folder of photos and cartoons
- * (default ../shared/data) in the session spark-submit gives (local[2] by default), and for
- * comparison the raw JPEG decode rate of the same JPEG files on this machine. Prints JSON on stdout.
+ * {@code jobs/bench.sh ingest}: the ingest job's throughput in the session spark-submit gives
+ * (local[2] by default) on DIR/photos + DIR/cartoon (default ../shared/data), or with
+ * {@code --generate N} on N generated photos ({@link GeneratePhotos}, derived from DIR/photos or
+ * {@code --from}) plus DIR/cartoon. Before it, one timed pass of the raw full-size JPEG decode over
+ * the same photos on as many threads as the session has cores, for comparison. Prints JSON on
+ * stdout, with the peak RSS of this JVM (in local mode, the driver and the executors).
  */
 public final class IngestBench {
   private IngestBench() {}
@@ -38,25 +38,45 @@ public final class IngestBench {
   public static void main(String[] args) throws Exception {
     String data = null;
     String work = null;
+    String from = null;
+    int generate = 0;
+    String dct = "quality";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--data" -> data = args[++i];
         case "--work" -> work = args[++i];
+        case "--from" -> from = args[++i];
+        case "--generate" -> generate = Integer.parseInt(args[++i]);
+        case "--dct-scaling" -> dct = args[++i];
         default -> {
-          System.err.println("usage: IngestBench [--data DIR] [--work DIR]");
+          System.err.println("usage: IngestBench [--data DIR] [--work DIR] [--generate N [--from DIR]] "
+              + "[--dct-scaling quality|fastest|off]");
           System.exit(2);
         }
       }
     }
     Path dataDir = Paths.get(data != null ? data : "../shared/data").toAbsolutePath().normalize();
-    if (!Files.isDirectory(dataDir.resolve("photos")) || !Files.isDirectory(dataDir.resolve("cartoon"))) {
+    if (!Files.isDirectory(dataDir.resolve("cartoon")) || (generate == 0 && !Files.isDirectory(dataDir.resolve("photos")))) {
       System.err.println("animegan bench: " + dataDir + " must hold photos/ and cartoon/ folders (--data DIR)");
       System.exit(2);
     }
     Path workDir = work != null ? Paths.get(work) : Files.createTempDirectory("animegan-bench");
+    Path photos = dataDir.resolve("photos");
+    if (generate > 0) {
+      photos = workDir.resolve("generated-" + generate + "/photos");
+      Path done = photos.resolveSibling("_DONE");
+      if (!Files.exists(done)) {
+        Path sources = from != null ? Paths.get(from) : dataDir.resolve("photos");
+        long t0 = System.nanoTime();
+        GeneratePhotos.generate(sources, photos, generate, 1, Runtime.getRuntime().availableProcessors());
+        Files.writeString(done, generate + "\n");
+        System.err.printf(Locale.ROOT, "animegan bench: generated %d photos in %.1f s under %s%n", generate,
+            (System.nanoTime() - t0) / 1e9, photos);
+      } else {
+        System.err.println("animegan bench: reusing the " + generate + " generated photos under " + photos);
+      }
+    }
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    // Raw decoding first, in a JVM not yet busy with Spark.
-    ObjectNode decode = jpegDecode(json, dataDir);
     SparkSession spark = SparkSessions.getOrCreate("animegan-bench-ingest");
     ObjectNode report = json.createObjectNode();
     report.put("benchmark", "ingest");
@@ -65,19 +85,30 @@ public final class IngestBench {
     machine.put("java", System.getProperty("java.version"));
     machine.put("spark_master", spark.sparkContext().master());
     machine.put("spark_default_parallelism", spark.sparkContext().defaultParallelism());
-    report.put("data", dataDir.toString());
+    report.put("dct_scaling", dct);
+    report.putArray("inputs").add(photos.toString()).add(dataDir.resolve("cartoon").toString());
     try {
+      // Raw decoding first (one timed pass, in this JVM before the job).
+      report.set("jpeg_decode", jpegDecode(json, photos, spark.sparkContext().defaultParallelism()));
       IngestConfig cfg = IngestConfig.from(ConfigLoader.load(null, ConfigFactory.parseString(
-          "animegan.ingest { photos = [\"" + dataDir.resolve("photos") + "\"], anime.cartoon = [\""
-              + dataDir.resolve("cartoon") + "\"], output = \"" + workDir.resolve("ingest") + "\", mode = overwrite }")));
-      report.set("ingest_cold", ingestRun(json, IngestJob.run(spark, cfg)));
-      report.set("ingest_warm", ingestRun(json, IngestJob.run(spark, cfg)));
+          "animegan.ingest { photos = [\"" + photos + "\"], anime.cartoon = [\"" + dataDir.resolve("cartoon")
+              + "\"], output = \"" + workDir.resolve("ingest") + "\", mode = overwrite, decode.dct-scaling = " + dct + " }")));
+      report.set("ingest", ingestRun(json, IngestJob.run(spark, cfg)));
     } finally {
       spark.stop();
     }
-    report.set("jpeg_decode", decode);
+    report.put("peak_rss_mb", peakRssMb());
     PrintStream out = System.out;
     out.println(json.writeValueAsString(report));
+  }
+
+  private static double peakRssMb() throws IOException {
+    for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return round(Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
+      }
+    }
+    return -1;
   }
 
   private static ObjectNode ingestRun(ObjectMapper json, IngestResult r) {
@@ -94,63 +125,36 @@ public final class IngestBench {
     return n;
   }
 
-  private static ObjectNode jpegDecode(ObjectMapper json, Path dataDir) throws Exception {
-    List<byte[]> files = new ArrayList<>();
-    try (Stream<Path> s = Files.walk(dataDir)) {
-      for (Path p : (Iterable<Path>) s.filter(p -> p.toString().toLowerCase(Locale.ROOT).endsWith(".jpg"))::iterator) {
-        files.add(Files.readAllBytes(p));
-      }
+  /** One timed pass of the full-size decode (our decoder) over every JPEG under {@code dir}, on {@code threads} threads. */
+  private static ObjectNode jpegDecode(ObjectMapper json, Path dir, int threads) throws Exception {
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.filter(p -> p.toString().toLowerCase(Locale.ROOT).endsWith(".jpg")).forEach(files::add);
     }
-    ImageDecoder decoder = new ImageDecoder(ImageDecoder.Options.defaults());
-    long pixels = 0;
-    for (byte[] f : files) { // warm-up, and the pixel count
-      RgbImage img = ((ImageDecoder.Decoded) decoder.decode(f)).image();
-      pixels += (long) img.width() * img.height();
-    }
-    ObjectNode n = json.createObjectNode();
-    n.put("files", files.size());
-    n.put("megapixels", round(pixels / 1e6));
-    int rounds = 3;
-    // Our decoder (TwelveMonkeys JPEG reader + conversion to RGB + EXIF) on 1 and on 2 threads
-    // (the cores local[2] uses), and plain JDK ImageIO.read for reference; best of 3 timings each.
-    Task ours = f -> new ImageDecoder(ImageDecoder.Options.defaults()).decode(f);
-    Task jdk = f -> ImageIO.read(new ByteArrayInputStream(f));
-    n.set("decoder_1_thread", rate(json, rounds * files.size(), rounds * pixels, best(files, rounds, 1, ours)));
-    n.set("decoder_2_threads", rate(json, rounds * files.size(), rounds * pixels, best(files, rounds, 2, ours)));
-    n.set("jdk_imageio_1_thread", rate(json, rounds * files.size(), rounds * pixels, best(files, rounds, 1, jdk)));
-    n.set("jdk_imageio_2_threads", rate(json, rounds * files.size(), rounds * pixels, best(files, rounds, 2, jdk)));
-    return n;
-  }
-
-  private interface Task {
-    void run(byte[] file) throws Exception;
-  }
-
-  /** The fastest of 3 timed passes (each {@code rounds} times over all files) on {@code threads} threads. */
-  private static long best(List<byte[]> files, int rounds, int threads, Task task) throws Exception {
-    long best = Long.MAX_VALUE;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
+    java.util.concurrent.atomic.AtomicLong pixels = new java.util.concurrent.atomic.AtomicLong();
+    long t0 = System.nanoTime();
     try {
-      for (int attempt = 0; attempt < 3; attempt++) {
-        long t0 = System.nanoTime();
-        List<Future<?>> futures = new ArrayList<>();
-        for (int r = 0; r < rounds; r++) {
-          for (byte[] f : files) {
-            futures.add(pool.submit(() -> {
-              task.run(f);
-              return null;
-            }));
+      List<Future<?>> futures = new ArrayList<>();
+      for (Path f : files) {
+        futures.add(pool.submit(() -> {
+          ImageDecoder.Result r = new ImageDecoder(ImageDecoder.Options.defaults()).decode(Files.readAllBytes(f));
+          if (r instanceof ImageDecoder.Decoded d) {
+            pixels.addAndGet((long) d.image().width() * d.image().height());
           }
-        }
-        for (Future<?> f : futures) {
-          f.get();
-        }
-        best = Math.min(best, System.nanoTime() - t0);
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
       }
     } finally {
       pool.shutdown();
     }
-    return best;
+    ObjectNode n = rate(json, files.size(), pixels.get(), System.nanoTime() - t0);
+    n.put("files", files.size());
+    n.put("threads", threads);
+    return n;
   }
 
   private static ObjectNode rate(ObjectMapper json, long images, long pixels, long nanos) {

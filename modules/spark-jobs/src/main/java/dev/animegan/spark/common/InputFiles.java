@@ -89,6 +89,10 @@ public final class InputFiles {
   private static List<InputFile> listOne(Path root, Configuration hconf) throws IOException {
     FileSystem fs = root.getFileSystem(hconf);
     List<InputFile> out = new ArrayList<>();
+    if ("file".equals(fs.getUri().getScheme())) {
+      listLocal(fs, root, out);
+      return out;
+    }
     RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
     while (it.hasNext()) {
       LocatedFileStatus s = it.next();
@@ -97,6 +101,31 @@ public final class InputFiles {
       }
     }
     return out;
+  }
+
+  /**
+   * The local file system, folder by folder. Hadoop's {@code listFiles} builds a
+   * {@code LocatedFileStatus} per file, whose constructor asks the local file system for the
+   * file's permissions, which without Hadoop's native library forks a {@code stat} process per file
+   * (measured: 17 s for 3,048 files); {@code listStatus} alone does not.
+   */
+  private static void listLocal(FileSystem fs, Path root, List<InputFile> out) throws IOException {
+    java.util.ArrayDeque<Path> dirs = new java.util.ArrayDeque<>();
+    FileStatus top = fs.getFileStatus(root);
+    if (!top.isDirectory()) {
+      out.add(new InputFile(FilePaths.uri(fs.makeQualified(top.getPath())), top.getLen()));
+      return;
+    }
+    dirs.push(top.getPath());
+    while (!dirs.isEmpty()) {
+      for (FileStatus s : fs.listStatus(dirs.pop())) {
+        if (s.isDirectory()) {
+          dirs.push(s.getPath());
+        } else if (s.isFile()) {
+          out.add(new InputFile(FilePaths.uri(fs.makeQualified(s.getPath())), s.getLen()));
+        }
+      }
+    }
   }
 
   /** Tasks for {@code files} files: about {@code filesPerTask} each, at least two per core, never more than files. */

@@ -139,10 +139,9 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
         }
         ImageDecoder.Result decoded;
         try {
-          decoded = decoder.decode(content);
+          decoded = decodeOnce(decoder, content);
         } catch (OutOfMemoryError e) {
           content = null;
-          GeneratorMemory.recover();
           decoded = new ImageDecoder.Rejected(RejectReason.OUT_OF_MEMORY, "out of memory while decoding (" + e.getMessage()
               + "); give executors more heap (spark.executor.memory) or lower animegan.infer.limits.max-pixels");
         } catch (RuntimeException e) {
@@ -195,6 +194,26 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
       }
       if (generator != null) {
         Generators.giveBack(cfg.model(), generator);
+      }
+    }
+  }
+
+  /**
+   * Decodes {@code content}; a decode that runs out of heap is tried once more after freeing what
+   * can be freed, since the memory may have been taken by a concurrent task's work rather than by
+   * this image (images large enough to fill the heap themselves decode alone, {@link
+   * dev.animegan.core.image.DecodeGate}). A second OutOfMemoryError is thrown.
+   */
+  private static ImageDecoder.Result decodeOnce(ImageDecoder decoder, byte[] content) {
+    try {
+      return decoder.decode(content);
+    } catch (OutOfMemoryError first) {
+      GeneratorMemory.recover();
+      try {
+        return decoder.decode(content);
+      } catch (OutOfMemoryError second) {
+        GeneratorMemory.recover();
+        throw second;
       }
     }
   }

@@ -182,10 +182,9 @@ final class IngestPartitions {
       }
       TileMaker.Outcome outcome;
       try {
-        outcome = maker.make(bytes, hash, "anime".equals(domain));
+        outcome = makeOnce(maker, bytes, hash, "anime".equals(domain));
       } catch (OutOfMemoryError e) {
         bytes = null;
-        System.gc();
         outcome = new TileMaker.Rejected(RejectReason.OUT_OF_MEMORY, "out of memory while decoding (" + e.getMessage()
             + "); give executors more heap (spark.executor.memory) or lower animegan.ingest.limits.max-pixels");
       } catch (RuntimeException e) {
@@ -259,6 +258,25 @@ final class IngestPartitions {
       FileSystem fs = HadoopFiles.dataFs(p, hconf);
       try (InputStream in = fs.open(p)) {
         return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+      }
+    }
+  }
+
+  /**
+   * Tiles one file; one that runs out of heap is tried once more after a collection, since a
+   * concurrent task may have held the memory (files large enough to fill the heap on their own
+   * decode alone, {@link dev.animegan.core.image.DecodeGate}). A second OutOfMemoryError is thrown.
+   */
+  private static TileMaker.Outcome makeOnce(TileMaker maker, byte[] bytes, String hash, boolean anime) {
+    try {
+      return maker.make(bytes, hash, anime);
+    } catch (OutOfMemoryError first) {
+      System.gc();
+      try {
+        return maker.make(bytes, hash, anime);
+      } catch (OutOfMemoryError second) {
+        System.gc();
+        throw second;
       }
     }
   }

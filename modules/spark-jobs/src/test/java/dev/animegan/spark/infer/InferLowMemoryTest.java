@@ -101,10 +101,12 @@ class InferLowMemoryTest {
         + "  limits.max-pixels = 200000000\n"
         + "}\n";
     InferResult r = InferJob.run(spark, InferConfig.from(ConfigLoader.load(null, ConfigFactory.parseString(hocon))));
+    List<Row> q = spark.read().parquet(r.quarantinePath()).collectAsList();
+    String quarantined = q.toString();
     assertEquals(4, r.seen());
-    assertEquals(3, r.written());
-    assertEquals(1, r.rejected());
-    assertEquals(Map.of("out_of_memory", 1L), r.rejectedByReason());
+    assertEquals(3, r.written(), quarantined);
+    assertEquals(1, r.rejected(), quarantined);
+    assertEquals(Map.of("out_of_memory", 1L), r.rejectedByReason(), quarantined);
     assertTrue(r.outOfMemoryRetries() >= 1, "the whole-image calls ran out of memory and were retried: "
         + r.outOfMemoryRetries());
     for (int i = 0; i < 3; i++) {
@@ -113,7 +115,6 @@ class InferLowMemoryTest {
       assertEquals(1600, img.width());
       assertEquals(1200, img.height());
     }
-    List<Row> q = spark.read().parquet(r.quarantinePath()).collectAsList();
     assertEquals(1, q.size());
     assertTrue(q.get(0).getString(1).endsWith("huge.png"), q.get(0).toString());
     assertTrue(q.get(0).getString(4).startsWith("out of memory while decoding ("), q.get(0).getString(4));

@@ -1,0 +1,146 @@
+package dev.animegan.core.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.animegan.core.ingest.CropMode;
+import dev.animegan.core.ingest.DctScaling;
+import dev.animegan.core.ingest.TileMaker;
+import dev.animegan.core.ingest.TileSettings;
+import dev.animegan.core.testing.TestImages;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** DCT-scaled JPEG decoding: which files take it, the sizes it gives, and tile quality against a full decode. */
+class ScaledJpegDecoderTest {
+  private final ImageDecoder decoder = new ImageDecoder(ImageDecoder.Options.defaults());
+
+  static Path repo() {
+    Path p = Paths.get("").toAbsolutePath();
+    while (!Files.isDirectory(p.resolve("data/sample"))) {
+      p = p.getParent();
+    }
+    return p;
+  }
+
+  static List<Path> samplePhotos() throws IOException {
+    try (Stream<Path> s = Files.walk(repo().resolve("data/sample/photos"))) {
+      return s.filter(p -> p.toString().endsWith(".jpg")).sorted().toList();
+    }
+  }
+
+  @Test
+  void theScaleIsTheSmallestThatStillCoversTheTarget() {
+    assertEquals(4, ScaledJpegDecoder.denominator(1280, 1024, 256), "1024 / 4 = 256");
+    assertEquals(2, ScaledJpegDecoder.denominator(1280, 800, 256), "800 / 4 = 200 < 256");
+    assertEquals(8, ScaledJpegDecoder.denominator(4032, 3024, 256), "ceil(3024 / 8) = 378");
+    assertEquals(1, ScaledJpegDecoder.denominator(640, 427, 256));
+    assertEquals(2, ScaledJpegDecoder.denominator(513, 513, 256), "ceil(513 / 2) = 257");
+  }
+
+  @Test
+  void aPhotoIsDecodedScaledWithItsFullSizeReported() throws IOException {
+    byte[] kcas = Files.readAllBytes(repo().resolve("data/sample/photos/tuxtype-data/kcas1.jpg"));
+    assertTrue(ScaledJpegDecoder.available(), "libjpeg-turbo through JavaCPP's OpenCV loads here");
+    ImageDecoder.Decoded d = assertInstanceOf(ImageDecoder.Decoded.class, decoder.decode(kcas, 256));
+    assertEquals(320, d.image().width());
+    assertEquals(256, d.image().height());
+    assertEquals(1280, d.sourceWidth());
+    assertEquals(1024, d.sourceHeight());
+    assertTrue(d.scaled());
+    ImageDecoder.Decoded full = assertInstanceOf(ImageDecoder.Decoded.class, decoder.decode(kcas));
+    assertFalse(full.scaled());
+    assertEquals(1280, full.image().width());
+  }
+
+  @Test
+  void unusualJpegsAreDecodedInFull() {
+    // CMYK (Adobe), EXIF-rotated, truncated
+    byte[] cmyk = TestImages.resource("cmyk.jpg");
+    JpegInfo info = JpegInfo.read(cmyk);
+    assertEquals(4, info.components());
+    assertFalse(info.plainSrgb());
+    ImageDecoder.Decoded c = assertInstanceOf(ImageDecoder.Decoded.class, decoder.decode(cmyk, 16));
+    assertFalse(c.scaled());
+
+    byte[] jpg = TestImages.jpeg(TestImages.pattern(256, 200));
+    assertTrue(JpegInfo.read(jpg).plainSrgb());
+    byte[] cut = TestImages.truncate(jpg, jpg.length / 2);
+    assertFalse(JpegInfo.read(cut).complete());
+    ImageDecoder.Rejected r = assertInstanceOf(ImageDecoder.Rejected.class, decoder.decode(cut, 50));
+    assertEquals(RejectReason.TRUNCATED, r.reason(), "the full decoder's verdict");
+  }
+
+  @Test
+  void exifOrientationIsAppliedToScaledImagesToo() {
+    byte[] jpg = TestImages.resource("orient6.jpg"); // 48x40 stored, rotated 90 degrees
+    ImageDecoder.Decoded d = assertInstanceOf(ImageDecoder.Decoded.class, decoder.decode(jpg, 20));
+    assertTrue(d.scaled());
+    assertEquals(20, d.image().width(), "40 / 2, rotated");
+    assertEquals(24, d.image().height());
+    assertEquals(40, d.sourceWidth());
+    assertEquals(48, d.sourceHeight());
+  }
+
+  /**
+   * Tiles of the bundled photos, decoded scaled then Lanczos-resized, against full decodes: PSNR of
+   * at least 40 dB (README states the figures).
+   */
+  @Test
+  void tilesFromScaledDecodesMatchFullDecodesAbove40dB() throws IOException {
+    TileSettings scaled = new TileSettings(100_000_000L, 0xFFFFFF, true, false, 256, ResizeFilter.LANCZOS, 256,
+        CropMode.CENTER, 1, 16, 42L, 1, DctScaling.QUALITY);
+    TileSettings full = new TileSettings(100_000_000L, 0xFFFFFF, true, false, 256, ResizeFilter.LANCZOS, 256,
+        CropMode.CENTER, 1, 16, 42L, 1, DctScaling.OFF);
+    List<String> report = new ArrayList<>();
+    double worst = Double.POSITIVE_INFINITY;
+    for (Path p : samplePhotos()) {
+      byte[] bytes = Files.readAllBytes(p);
+      TileMaker.Accepted a = (TileMaker.Accepted) new TileMaker(scaled).make(bytes, "0123456789abcdef0123", false);
+      TileMaker.Accepted b = (TileMaker.Accepted) new TileMaker(full).make(bytes, "0123456789abcdef0123", false);
+      assertEquals(b.sourceWidth(), a.sourceWidth());
+      assertEquals(b.resizedWidth(), a.resizedWidth());
+      double psnr = psnr(PngCodec.decode(a.tiles().get(0).imagePng()), PngCodec.decode(b.tiles().get(0).imagePng()));
+      report.add(p.getFileName() + " " + String.format(java.util.Locale.ROOT, "%.1f dB", psnr));
+      worst = Math.min(worst, psnr);
+    }
+    assertTrue(worst >= 40, "PSNR per photo: " + report);
+  }
+
+  @Test
+  void aFullSizeDecodeMatchesImageIoWithinIdctRounding() {
+    // libjpeg's colour conversion and fancy chroma upsampling: only the IDCTs differ (FFmpeg's vs libjpeg's)
+    RgbImage img = TestImages.pattern(203, 151);
+    byte[] colour = TestImages.jpeg(img);
+    byte[] gray = TestImages.write(TestImages.toType(img, java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "jpg");
+    ImageDecoder imageIo = new ImageDecoder(ImageDecoder.Options.defaults());
+    for (byte[] jpeg : List.of(colour, gray)) {
+      RgbImage ours = ScaledJpegDecoder.decode(jpeg, 1);
+      RgbImage ref = ((ImageDecoder.Decoded) imageIo.decode(jpeg)).image();
+      assertEquals(ref.width(), ours.width());
+      assertEquals(ref.height(), ours.height());
+      double p = psnr(ref, ours);
+      assertTrue(p > 45, "PSNR " + p);
+    }
+  }
+
+  static double psnr(RgbImage a, RgbImage b) {
+    double se = 0;
+    byte[] x = a.data();
+    byte[] y = b.data();
+    for (int i = 0; i < x.length; i++) {
+      int d = (x[i] & 0xFF) - (y[i] & 0xFF);
+      se += d * d;
+    }
+    double mse = se / x.length;
+    return mse == 0 ? 99 : 10 * Math.log10(255.0 * 255.0 / mse);
+  }
+}
