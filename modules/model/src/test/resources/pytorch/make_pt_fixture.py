@@ -79,21 +79,26 @@ class Generator(nn.Module):
         return self.out_layer(out)
 
 
-torch.manual_seed(2024)
-g = Generator().eval()
-with torch.no_grad():
-    for m in g.modules():
-        if isinstance(m, nn.GroupNorm):
-            m.weight.uniform_(0.5, 1.5)
-            m.bias.uniform_(-0.2, 0.2)
-        if isinstance(m, nn.Conv2d) and m.bias is not None:
-            m.bias.uniform_(-0.1, 0.1)
-print("parameters:", sum(p.numel() for p in g.parameters()))
-torch.save(g.state_dict(), "animeganv2_seeded.pt")
+def main():
+    torch.manual_seed(2024)
+    g = Generator().eval()
+    with torch.no_grad():
+        for m in g.modules():
+            if isinstance(m, nn.GroupNorm):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
+            if isinstance(m, nn.Conv2d) and m.bias is not None:
+                m.bias.uniform_(-0.1, 0.1)
+    print("parameters:", sum(p.numel() for p in g.parameters()))
+    torch.save(g.state_dict(), "animeganv2_seeded.pt")
 
-x = torch.rand(2, 3, 30, 44, generator=torch.Generator().manual_seed(7)) * 2 - 1
-with torch.no_grad():
-    y = g(x)
-np.save("input.npy", x.numpy().astype(np.float32))
-np.save("output.npy", y.numpy().astype(np.float32))
-print("output", tuple(y.shape), float(y.abs().mean()))
+    x = torch.rand(2, 3, 30, 44, generator=torch.Generator().manual_seed(7)) * 2 - 1
+    with torch.no_grad():
+        y = g(x)
+    np.save("input.npy", x.numpy().astype(np.float32))
+    np.save("output.npy", y.numpy().astype(np.float32))
+    print("output", tuple(y.shape), float(y.abs().mean()))
+
+
+if __name__ == "__main__":
+    main()

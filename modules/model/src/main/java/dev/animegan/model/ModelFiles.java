@@ -88,15 +88,70 @@ public final class ModelFiles {
       try {
         base = GeneratorGraphs.base(state);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("is not an AnimeGANv2 generator state dict: " + e.getMessage());
+        java.util.List<String> keys = new java.util.ArrayList<>(new java.util.TreeSet<>(state.keySet()));
+        String some = String.join(", ", keys.subList(0, Math.min(4, keys.size()))) + (keys.size() > 4 ? ", ..." : "");
+        throw new IllegalArgumentException("is not an AnimeGANv2 generator state dict: "
+            + e.getMessage().replaceFirst("^not an AnimeGANv2 generator: ", "") + "; it holds " + keys.size()
+            + " tensors (" + some + ")");
       }
       java.util.List<String> problems = GeneratorGraphs.problems(state, base);
       if (!problems.isEmpty()) {
-        throw new IllegalArgumentException("is not an AnimeGANv2 generator state dict: " + String.join("; ", problems));
+        throw new IllegalArgumentException("is not an AnimeGANv2 generator state dict: " + summary(problems));
       }
       return Kind.PYTORCH;
     }
     throw new IllegalArgumentException("is not a generator model: a zip with neither a DL4J model (configuration.json, "
         + "coefficients.bin) nor a torch.save state dict (data.pkl)");
+  }
+
+  /**
+   * Loads the generator in {@code file} (already {@link #check checked}) as the jobs do and runs it
+   * on one 16x16 image: {@link IllegalArgumentException} with a one-line reason when it does not
+   * load, fails, or gives an image of another size or non-finite values.
+   */
+  public static void tryForward(Path file) {
+    Stylizer s;
+    try {
+      s = Stylizer.load(file);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot be loaded as a generator: " + firstLine(e, file));
+    }
+    java.awt.image.BufferedImage in = new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+    for (int y = 0; y < 16; y++) {
+      for (int x = 0; x < 16; x++) {
+        in.setRGB(x, y, (x * 16) << 16 | (y * 16) << 8 | 128);
+      }
+    }
+    java.awt.image.BufferedImage out;
+    try {
+      out = s.stylize(in);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("loads but fails on a 16x16 test image: " + firstLine(e, file));
+    }
+    if (out == null || out.getWidth() != 16 || out.getHeight() != 16) {
+      throw new IllegalArgumentException("loads but gives a " + (out == null ? "null" : out.getWidth() + "x" + out.getHeight())
+          + " image for a 16x16 test image");
+    }
+  }
+
+  private static String firstLine(Throwable e, Path file) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace(file.toString(), "the file");
+    return m.lines().findFirst().orElse(m);
+  }
+
+  /** Wrong shapes and unexpected keys named (up to 3), missing keys counted with the first one named. */
+  static String summary(java.util.List<String> problems) {
+    java.util.List<String> missing = problems.stream().filter(p -> p.startsWith("missing ")).toList();
+    java.util.List<String> other = problems.stream().filter(p -> !p.startsWith("missing ")).toList();
+    java.util.List<String> parts = new java.util.ArrayList<>(other.subList(0, Math.min(3, other.size())));
+    if (other.size() > 3) {
+      parts.add((other.size() - 3) + " more wrong");
+    }
+    if (missing.size() == 1) {
+      parts.add(missing.get(0));
+    } else if (missing.size() > 1) {
+      parts.add(missing.size() + " tensors missing (first: " + missing.get(0).substring("missing ".length()) + ")");
+    }
+    return String.join("; ", parts);
   }
 }

@@ -65,4 +65,35 @@ class ModelFilesTest {
     Path cut = Files.write(dir.resolve("cut.zip"), Arrays.copyOf(g, g.length - 100));
     assertTrue(problem(cut).startsWith("is truncated or corrupt ("), problem(cut));
   }
+
+  @Test
+  void stateDictsOfOtherModelsAreRefusedWithWhatIsWrong() throws Exception {
+    // made by make_bad_pt_fixtures.py
+    assertEquals("is not an AnimeGANv2 generator state dict: no block_a.0.1.weight [base, 3, 7, 7]; it holds 6 tensors "
+        + "(0.bias, 0.weight, 2.bias, 2.weight, ...)", problem(fixture("other_architecture.pt")));
+    assertEquals("is not an AnimeGANv2 generator state dict: block_a.1.1.weight has shape [64, 32, 5, 5], expected "
+        + "[64, 32, 3, 3]; 68 tensors missing (first: block_b.0.1.weight [128, 64, 3, 3])",
+        problem(fixture("animegan_incomplete.pt")));
+  }
+
+  @Test
+  void aModelThatPassesTheFileChecksMustAlsoRun() throws Exception {
+    // a DL4J zip of another network: the right files, but not a generator
+    org.deeplearning4j.nn.multilayer.MultiLayerNetwork mln = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
+        new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().list()
+            .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().nIn(4).nOut(3).build())
+            .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nIn(3).nOut(2).build()).build());
+    mln.init();
+    Path dense = dir.resolve("dense.zip");
+    ModelSerializer.writeModel(mln, dense.toFile(), false);
+    assertEquals(ModelFiles.Kind.DL4J, ModelFiles.check(dense));
+    assertEquals("cannot be loaded as a generator: Error deserializing JSON ComputationGraphConfiguration. Saved model "
+        + "appears to be a MultiLayerNetwork - use ModelSerializer.restoreMultiLayerNetwork instead", assertThrows(IllegalArgumentException.class, () -> ModelFiles.tryForward(dense)).getMessage());
+    // a real generator runs
+    Nd4j.getRandom().setSeed(1);
+    Path zip = dir.resolve("generator.zip");
+    ModelSerializer.writeModel(GeneratorGraphs.random(2, 1), zip.toFile(), false);
+    ModelFiles.tryForward(zip);
+    ModelFiles.tryForward(fixture("animeganv2_seeded.pt"));
+  }
 }

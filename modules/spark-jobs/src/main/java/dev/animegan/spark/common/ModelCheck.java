@@ -15,7 +15,8 @@ import org.apache.hadoop.fs.Path;
  * Driver-side checks of a model a job is pointed at (any Hadoop FS), before any Spark job: a
  * missing model is a {@link ConfigError} naming the key; an empty, truncated, corrupt or wrong
  * file, or a checkpoint whose generator does not match its manifest, an {@link InputError} with
- * a one-line message naming the file and the key.
+ * a one-line message naming the file and the key. A model that passes is loaded as the jobs load
+ * it and run once on a 16x16 image.
  */
 public final class ModelCheck {
   private ModelCheck() {}
@@ -40,7 +41,9 @@ public final class ModelCheck {
       java.nio.file.Path local = HadoopFiles.isLocal(fs) ? java.nio.file.Path.of(fs.makeQualified(file).toUri().getPath())
           : HadoopFiles.copyToLocalTemp(fs, file);
       try {
-        return ModelFiles.check(local);
+        ModelFiles.Kind kind = ModelFiles.check(local);
+        ModelFiles.tryForward(local);
+        return kind;
       } catch (IllegalArgumentException e) {
         throw new InputError("Model " + file + " " + e.getMessage() + " (" + key + ")");
       } finally {
