@@ -212,14 +212,9 @@ class ChaosIT {
 
   private static synchronized Path tiles() throws Exception {
     if (tiles == null) {
-      Path root = JobScripts.repoRoot();
-      tiles = dir.resolve("train-tiles");
-      JobScripts.Result ingest = JobScripts.run(dir, "ingest.sh", "--master", "local[2]",
-          "--photos", root.resolve("data/sample/photos").toString(),
-          "--anime", "supertux=" + root.resolve("data/sample/anime/supertux"), "--out", tiles.toString(),
-          "--set", "ingest.resize.short-side=64", "--set", "ingest.crop.size=32", "--set", "ingest.crop.mode=grid",
-          "--set", "ingest.crop.max-per-image=4", "--set", "ingest.split.test-fraction=0");
-      assertEquals(0, ingest.code(), ingest.stderr());
+      Path t = dir.resolve("train-tiles");
+      TrainClusterIT.ingestSampleTiles(dir, t);
+      tiles = t;
     }
     return tiles;
   }

@@ -33,16 +33,22 @@ class TrainClusterIT {
         + "}\n";
   }
 
-  @Test
-  void trainingSurvivesAKilledWorkerThenResumeAndInferenceRunOnTheCluster() throws Exception {
+  /** 32x32 training tiles of data/sample (20 photo tiles, supertux anime) ingested on local[2] into {@code tiles}. */
+  static void ingestSampleTiles(Path logDir, Path tiles) throws Exception {
     Path root = JobScripts.repoRoot();
-    Path tiles = dir.resolve("tiles");
-    JobScripts.Result ingest = JobScripts.run(dir, "ingest.sh", "--master", "local[2]",
+    JobScripts.Result ingest = JobScripts.run(logDir, "ingest.sh", "--master", "local[2]",
         "--photos", root.resolve("data/sample/photos").toString(),
         "--anime", "supertux=" + root.resolve("data/sample/anime/supertux"), "--out", tiles.toString(),
         "--set", "ingest.resize.short-side=64", "--set", "ingest.crop.size=32", "--set", "ingest.crop.mode=grid",
         "--set", "ingest.crop.max-per-image=4", "--set", "ingest.split.test-fraction=0");
     assertEquals(0, ingest.code(), ingest.stderr());
+  }
+
+  @Test
+  void trainingSurvivesAKilledWorkerThenResumeAndInferenceRunOnTheCluster() throws Exception {
+    Path root = JobScripts.repoRoot();
+    Path tiles = dir.resolve("tiles");
+    ingestSampleTiles(dir, tiles);
     Path conf = dir.resolve("tiny.conf");
     Files.writeString(conf, tinyConfig());
     Path out = dir.resolve("run");

@@ -127,6 +127,9 @@ public final class ModelFiles {
       out = s.stylize(in);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("loads but fails on a 16x16 test image: " + firstLine(e, file));
+    } finally {
+      s = null;
+      GeneratorMemory.recover(); // the driver keeps nothing of the check (in local mode it is also the executor)
     }
     if (out == null || out.getWidth() != 16 || out.getHeight() != 16) {
       throw new IllegalArgumentException("loads but gives a " + (out == null ? "null" : out.getWidth() + "x" + out.getHeight())

@@ -30,7 +30,15 @@ public final class BudgetedStylizer {
   private final int overlap;
   private final Runnable onOutOfMemory;
   private final String budgetKey;
+  private final long[] patienceMillis;
   private long retries;
+
+  /**
+   * Waits before trying again once even the smallest tiles ran out of memory: the memory is often
+   * held by a concurrent task's larger call (JavaCPP caps the whole process), which fails or ends
+   * within seconds. 0.5 + 1 + 2 + 4 + 4 s at most, then the image is given up.
+   */
+  public static final long[] DEFAULT_PATIENCE_MILLIS = {500, 1000, 2000, 4000, 4000};
 
   /**
    * @param maxBatch at most this many images or tiles per call
@@ -41,6 +49,13 @@ public final class BudgetedStylizer {
    */
   public BudgetedStylizer(TileModel model, MemoryBudget budget, int maxBatch, int tileLimit, int overlap,
       Runnable onOutOfMemory, String budgetKey) {
+    this(model, budget, maxBatch, tileLimit, overlap, onOutOfMemory, budgetKey, DEFAULT_PATIENCE_MILLIS);
+  }
+
+  /** As above, with the waits before each further attempt once the smallest tiles ran out of memory. */
+  public BudgetedStylizer(TileModel model, MemoryBudget budget, int maxBatch, int tileLimit, int overlap,
+      Runnable onOutOfMemory, String budgetKey, long[] patienceMillis) {
+    this.patienceMillis = patienceMillis.clone();
     this.model = model;
     this.budget = budget;
     this.maxBatch = maxBatch;
@@ -118,16 +133,29 @@ public final class BudgetedStylizer {
           + " and " + budgetKey + " allows " + MemoryBudget.human(budget.bytes()) + " per task");
     }
     String last = "";
-    while (tile >= MemoryBudget.MIN_TILE) {
-      int ov = Math.min(overlap, tile / 4);
-      int b = Math.max(1, budget.batch((long) tile * tile, maxBatch));
-      try {
-        return new Done(new TiledStylizer(model, tile, ov, b).stylize(img), tile);
-      } catch (OutOfMemoryError e) {
-        last = String.valueOf(e.getMessage());
-        recovered();
-        int next = tile / 2;
-        tile = next > 16 ? next - next % 16 : next;
+    int first = tile;
+    for (int attempt = 0; attempt <= patienceMillis.length; attempt++) {
+      if (attempt > 0) {
+        // even the smallest tiles failed: wait for a concurrent task's memory, then start again smaller
+        try {
+          Thread.sleep(patienceMillis[attempt - 1]);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        tile = Math.max(MemoryBudget.MIN_TILE, Math.min(first, 4 * MemoryBudget.MIN_TILE));
+      }
+      while (tile >= MemoryBudget.MIN_TILE) {
+        int ov = Math.min(overlap, tile / 4);
+        int b = Math.max(1, budget.batch((long) tile * tile, maxBatch));
+        try {
+          return new Done(new TiledStylizer(model, tile, ov, b).stylize(img), tile);
+        } catch (OutOfMemoryError e) {
+          last = String.valueOf(e.getMessage());
+          recovered();
+          int next = tile / 2;
+          tile = next > 16 ? next - next % 16 : next;
+        }
       }
     }
     return new DoesNotFit("out of memory even with " + MemoryBudget.MIN_TILE + "x" + MemoryBudget.MIN_TILE + " tiles ("

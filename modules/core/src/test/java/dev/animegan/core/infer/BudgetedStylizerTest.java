@@ -113,11 +113,31 @@ class BudgetedStylizerTest {
     assertEquals("does not fit in memory: even 32x32 tiles need 1.0 MiB and animegan.infer.memory-budget allows 1.0 KiB "
         + "per task", r.message());
     BudgetedStylizer hopeless = new BudgetedStylizer(new LimitedModel(10), budget(1L << 30), 4, 64, 8, () -> { },
-        "animegan.infer.memory-budget");
+        "animegan.infer.memory-budget", new long[] {0, 0});
     BudgetedStylizer.DoesNotFit r2 = assertInstanceOf(BudgetedStylizer.DoesNotFit.class,
         hopeless.tiled(image(100, 100), 64));
     assertEquals("out of memory even with 32x32 tiles (Physical memory usage is too high (test model, 10 pixels)); lower "
         + "animegan.infer.memory-budget or give executors more memory (org.bytedeco.javacpp.maxphysicalbytes, "
         + "spark.executor.memoryOverhead)", r2.message());
+  }
+
+  @Test
+  void whenEvenTheSmallestTilesFailItWaitsForConcurrentWorkAndTriesAgain() {
+    // memory taken by another task: every call fails until the other task is done (the 9th call here)
+    int[] calls = {0};
+    TileModel busy = (tiles, w, h) -> {
+      if (++calls[0] < 9) {
+        throw new OutOfMemoryError("Physical memory usage is too high (another task)");
+      }
+      return new LimitedModel(Long.MAX_VALUE).apply(tiles, w, h);
+    };
+    BudgetedStylizer s = new BudgetedStylizer(busy, budget(1L << 30), 4, 64, 8, () -> { }, "k", new long[] {0, 0, 0, 0});
+    RgbImage img = image(100, 100);
+    BudgetedStylizer.Done d = assertInstanceOf(BudgetedStylizer.Done.class, s.tiled(img, 64));
+    // 64 and 32 fail; after each wait it starts again at 64 (4 x 32, capped to the first size): the 9th call works
+    assertEquals(64, d.tile());
+    assertEquals(8, s.retries());
+    assertEquals(100, d.image().width());
+    assertEquals(100, d.image().height());
   }
 }

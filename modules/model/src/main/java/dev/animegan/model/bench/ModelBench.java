@@ -58,6 +58,13 @@ public final class ModelBench {
     if (profile) {
       report.put("profile_generator_forward_256_b1", profiled(() -> g.outputSingle(false, images(1, 256))));
     }
+    if (!quick) {
+      report.put("generator_forward_1024_b1", inferenceMemory(g, 1024));
+    }
+    if (a.contains("--inference-memory-only")) {
+      System.out.println(toJson(report));
+      return;
+    }
     Trainer.releaseCaches();
 
     TrainerSettings s = new TrainerSettings(32, 64, 2, 1, null, true, 256, LossWeights.animeGanV1(), 1e-4, 8e-5, 1.6e-4,
@@ -82,6 +89,26 @@ public final class ModelBench {
     report.put("engine_pool_peak_mb", round(Engine.current().pool().peakBytes() / 1048576.0));
     report.put("peak_rss_mb", peakRssMb());
     System.out.println(toJson(report));
+  }
+
+  /**
+   * One whole-image generator call at {@code size}² (what an inference task runs): its time and the
+   * engine's peak working set for that call alone (activations and scratch; the parameters are
+   * 8.6 MB), the figure the inference memory budget must cover per concurrently running task.
+   */
+  private static Map<String, Object> inferenceMemory(ComputationGraph g, int size) {
+    INDArray x = images(1, size);
+    Engine.current().pool().trim();
+    Engine.current().pool().resetPeak();
+    long before = Engine.current().pool().peakBytes();
+    long t0 = System.nanoTime();
+    g.outputSingle(false, x);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("seconds", round(seconds));
+    m.put("working_set_mb", round((Engine.current().pool().peakBytes() - before) / 1048576.0));
+    m.put("input_mb", round(x.length() * 4 / 1048576.0));
+    return m;
   }
 
   private static int intArg(List<String> a, String name, int dflt) {

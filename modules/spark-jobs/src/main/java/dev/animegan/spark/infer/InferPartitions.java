@@ -261,7 +261,14 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
                   + " and a heap of " + MemoryBudget.human(Runtime.getRuntime().maxMemory())
               : "animegan.infer.memory-budget", tasks, budget.pixelsPerCall(), base, budget.bytesPerPixel());
     }
-    return new BudgetedStylizer(new GeneratorTileModel(generator), budget, cfg.batchSize(), cfg.tileSize(),
+    GeneratorTileModel model = new GeneratorTileModel(generator);
+    // generator calls wait while a decode large enough to fill the heap runs (DecodeGate)
+    dev.animegan.core.infer.TileModel gated = (tiles, w, h) -> {
+      try (dev.animegan.core.image.DecodeGate.Permit permit = dev.animegan.core.image.DecodeGate.shared()) {
+        return model.apply(tiles, w, h);
+      }
+    };
+    return new BudgetedStylizer(gated, budget, cfg.batchSize(), cfg.tileSize(),
         cfg.tileOverlap(), GeneratorMemory::recover, InferConfig.SECTION + ".memory-budget");
   }
 
