@@ -16,8 +16,9 @@
 #   jobs/bench.sh all [--out FILE] [--quick]
 #       every benchmark above in turn (each in its own JVM), one JSON report with the machine's
 #       cores and sgemm rate (default FILE: bench-report.json; also printed).
-#   jobs/bench.sh model [--quick] [--steps K] [--profile] [--peer]
-#       generator forward (256², 512², batch 1 and 4), pretraining and adversarial steps (batch 4,
+#   jobs/bench.sh model [--quick] [--steps K] [--profile] [--peer] [--inference-memory-only]
+#       generator forward (256², 512², batch 1 and 4; one 1024² call's engine working set),
+#       pretraining and adversarial steps (batch 4,
 #       256², full-size networks) through the trainer the jobs use: medians of K >= 3 runs after a
 #       warm-up; sgemm GFLOP/s, peak RSS. --profile adds per-layer timings. --peer also runs the same
 #       work in PyTorch (pytorch/bench_model.py, Debian's python3-torch, same thread count) in this
