@@ -11,6 +11,7 @@ import dev.animegan.spark.common.InputFiles;
 import dev.animegan.spark.common.JobResults;
 import dev.animegan.spark.common.JobRun;
 import dev.animegan.spark.common.ModelCheck;
+import dev.animegan.spark.common.ReportAccumulator;
 import dev.animegan.spark.common.SerializableHadoopConf;
 import dev.animegan.spark.common.SparkSessions;
 import java.io.IOException;
@@ -182,7 +183,8 @@ public final class InferJob {
     try {
       String imagesRoot = out + "/" + IMAGES;
       LongAccumulator memoryRetries = sc.longAccumulator("animegan.infer.out-of-memory-retries");
-      InferReport.Accumulator ledger = new InferReport.Accumulator(cfg.gallerySize());
+      int gallerySize = cfg.gallerySize();
+      ReportAccumulator<InferReport> ledger = new ReportAccumulator<>(() -> new InferReport(gallerySize));
       sc.register(ledger, "animegan-infer-report");
       Dataset<Row> outputs = inputs.rows().mapPartitions(
           new InferPartitions(cfg, conf, imagesRoot, runId, memoryRetries, ledger), Encoders.row(InferTables.OUTPUT.struct()));

@@ -1,17 +1,17 @@
 package dev.animegan.spark.infer;
 
+import dev.animegan.spark.common.ReportAccumulator;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.util.AccumulatorV2;
 
 /**
  * What inference tasks report to the driver: counts, the quarantine rows and gallery candidates
  * (the first outputs by name). Added once per task; Spark applies a finished task's update once.
  */
-final class InferReport implements Serializable {
+final class InferReport implements ReportAccumulator.Report<InferReport> {
   long written;
   long skipped;
   long rejected;
@@ -44,7 +44,8 @@ final class InferReport implements Serializable {
     }
   }
 
-  void merge(InferReport o) {
+  @Override
+  public void merge(InferReport o) {
     written += o.written;
     skipped += o.skipped;
     rejected += o.rejected;
@@ -58,45 +59,8 @@ final class InferReport implements Serializable {
     return written + skipped + rejected;
   }
 
-  static final class Accumulator extends AccumulatorV2<InferReport, InferReport> {
-    private final int gallerySize;
-    private InferReport report;
-
-    Accumulator(int gallerySize) {
-      this.gallerySize = gallerySize;
-      this.report = new InferReport(gallerySize);
-    }
-
-    @Override
-    public boolean isZero() {
-      return report.seen() == 0 && report.gallery.isEmpty();
-    }
-
-    @Override
-    public Accumulator copy() {
-      Accumulator a = new Accumulator(gallerySize);
-      a.report.merge(report);
-      return a;
-    }
-
-    @Override
-    public void reset() {
-      report = new InferReport(gallerySize);
-    }
-
-    @Override
-    public void add(InferReport v) {
-      report.merge(v);
-    }
-
-    @Override
-    public void merge(AccumulatorV2<InferReport, InferReport> other) {
-      report.merge(other.value());
-    }
-
-    @Override
-    public InferReport value() {
-      return report;
-    }
+  @Override
+  public boolean isEmpty() {
+    return seen() == 0 && gallery.isEmpty();
   }
 }

@@ -8,6 +8,7 @@ import dev.animegan.spark.common.HadoopFiles;
 import dev.animegan.spark.common.InputFiles;
 import dev.animegan.spark.common.JobResults;
 import dev.animegan.spark.common.JobRun;
+import dev.animegan.spark.common.ReportAccumulator;
 import dev.animegan.spark.common.SerializableHadoopConf;
 import dev.animegan.spark.ingest.IngestPlan.FileTask;
 import java.io.IOException;
@@ -192,7 +193,7 @@ public final class IngestJob {
     int tasks = InputFiles.tasks(files.size(), jsc.defaultParallelism(), cfg.filesPerTask());
     List<List<FileTask>> plan = IngestPlan.tasks(files, tasks);
     LOG.info("ingest {}: {} files in {} tasks", runId, files.size(), plan.size());
-    IngestReport.Accumulator ledger = new IngestReport.Accumulator();
+    ReportAccumulator<IngestReport> ledger = new ReportAccumulator<>(IngestReport::new);
     spark.sparkContext().register(ledger, "animegan-ingest-report");
     Broadcast<SerializableHadoopConf> conf = jsc.broadcast(new SerializableHadoopConf(jsc.hadoopConfiguration()));
     Broadcast<IngestPartitions.Existing> have = jsc.broadcast(existing);

@@ -1,11 +1,11 @@
 package dev.animegan.spark.ingest;
 
+import dev.animegan.spark.common.ReportAccumulator;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.util.AccumulatorV2;
 
 /**
  * What ingest tasks report to the driver besides their tiles: counts per dataset, and the rows of
@@ -13,7 +13,7 @@ import org.apache.spark.util.AccumulatorV2;
  * report once, when it has processed its last file; Spark applies a finished task's update once,
  * so retried and speculative tasks do not count twice.
  */
-final class IngestReport implements Serializable {
+final class IngestReport implements ReportAccumulator.Report<IngestReport> {
   /** Counts of one domain/style. {@code read = accepted + rejected + duplicates + alreadyPresent}. */
   static final class Counts implements Serializable {
     long read;
@@ -65,50 +65,15 @@ final class IngestReport implements Serializable {
     return t;
   }
 
-  void merge(IngestReport o) {
+  @Override
+  public void merge(IngestReport o) {
     o.datasets.forEach((k, c) -> datasets.computeIfAbsent(k, x -> new Counts()).merge(c));
     rejected.addAll(o.rejected);
     duplicates.addAll(o.duplicates);
   }
 
-  boolean isEmpty() {
+  @Override
+  public boolean isEmpty() {
     return datasets.isEmpty() && rejected.isEmpty() && duplicates.isEmpty();
-  }
-
-  /** Collects the tasks' reports on the driver. */
-  static final class Accumulator extends AccumulatorV2<IngestReport, IngestReport> {
-    private IngestReport report = new IngestReport();
-
-    @Override
-    public boolean isZero() {
-      return report.isEmpty();
-    }
-
-    @Override
-    public Accumulator copy() {
-      Accumulator a = new Accumulator();
-      a.report.merge(report);
-      return a;
-    }
-
-    @Override
-    public void reset() {
-      report = new IngestReport();
-    }
-
-    @Override
-    public void add(IngestReport v) {
-      report.merge(v);
-    }
-
-    @Override
-    public void merge(AccumulatorV2<IngestReport, IngestReport> other) {
-      report.merge(other.value());
-    }
-
-    @Override
-    public IngestReport value() {
-      return report;
-    }
   }
 }
