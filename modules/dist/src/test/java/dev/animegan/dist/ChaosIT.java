@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.animegan.core.image.ImageDecoder;
 import dev.animegan.core.image.RgbImage;
 import dev.animegan.core.testing.TestImages;
@@ -109,8 +108,8 @@ class ChaosIT {
 
     JobScripts.Result again = JobScripts.run(dir, "ingest.sh", ingestArgs(out, "--mode", "overwrite"));
     assertEquals(0, again.code(), again.stderr());
-    JsonNode a = json(clean);
-    JsonNode b = json(out);
+    JsonNode a = JobScripts.jobResult(clean);
+    JsonNode b = JobScripts.jobResult(out);
     for (String key : List.of("read", "accepted", "rejected", "duplicates", "tiles")) {
       assertEquals(a.get(key).asLong(), b.get(key).asLong(), key);
     }
@@ -167,8 +166,8 @@ class ChaosIT {
     }
     JobScripts.Result again = JobScripts.run(dir, "infer.sh", inferArgs(model, out));
     assertEquals(0, again.code(), again.stderr());
-    JsonNode a = json(clean);
-    JsonNode r = json(out);
+    JsonNode a = JobScripts.jobResult(clean);
+    JsonNode r = JobScripts.jobResult(out);
     long seen = r.get("seen").asLong();
     long written = r.get("written").asLong();
     long skipped = r.get("skipped").asLong();
@@ -236,7 +235,7 @@ class ChaosIT {
     killDriverWhen(job, () -> verifiedCheckpoints(out) >= 2, "two checkpoints");
     JobScripts.Result resumed = JobScripts.run(dir, "train.sh", trainArgs(out, "--resume"));
     assertEquals(0, resumed.code(), resumed.stderr());
-    JsonNode r = json(out);
+    JsonNode r = JobScripts.jobResult(out);
     assertEquals("resumed", r.get("lineage").get("kind").asText());
     assertUninterruptedCounts(r, round(r.get("lineage").get("source").asText()));
     assertEquals(List.of(), leftovers(out));
@@ -265,7 +264,7 @@ class ChaosIT {
     assertEquals(0, resumed.code(), resumed.stderr());
     assertTrue(resumed.stderr().contains(newest.getFileName() + ": generator.zip has " + size / 2
         + " bytes, the manifest says " + size), resumed.stderr());
-    JsonNode r = json(out);
+    JsonNode r = JobScripts.jobResult(out);
     assertUninterruptedCounts(r, round(previous.getFileName().toString()));
     assertTrue(r.get("lineage").get("source").asText().endsWith(previous.getFileName().toString()),
         r.get("lineage").toString());
@@ -316,10 +315,6 @@ class ChaosIT {
     assertEquals(0, kill.waitFor());
     job.process().waitFor();
     assertTrue(job.process().exitValue() != 0, job.script() + " failed after its driver was killed");
-  }
-
-  static JsonNode json(Path out) throws IOException {
-    return new ObjectMapper().readTree(out.resolve("_job_result.json").toFile());
   }
 
   static boolean anyRegularFile(Path p) throws IOException {

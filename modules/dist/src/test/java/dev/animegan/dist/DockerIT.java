@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.animegan.spark.testing.IngestFixtures;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -110,7 +111,7 @@ class DockerIT {
 
       // Inputs and a tiny training budget on the bind-mounted folder, writable by the image's user.
       Path root = JobScripts.repoRoot();
-      copyTree(root.resolve("data/sample"), data.resolve("sample"));
+      IngestFixtures.copyTree(root.resolve("data/sample"), data.resolve("sample"));
       Files.writeString(data.resolve("tiny.conf"), TrainClusterIT.tinyConfig().replace("adversarial.epochs = 3", "adversarial.epochs = 1"));
       openUp(data);
 
@@ -129,7 +130,7 @@ class DockerIT {
           "--set", "ingest.resize.short-side=64", "--set", "ingest.crop.size=32", "--set", "ingest.crop.mode=grid",
           "--set", "ingest.crop.max-per-image=4", "--set", "ingest.split.test-fraction=0")));
       assertEquals(0, ingest.code(), ingest.text());
-      JsonNode in = json(data.resolve("tiles"));
+      JsonNode in = JobScripts.jobResult(data.resolve("tiles"));
       assertEquals(13, in.get("read").asLong(), "5 photos, 4 supertux images and 4 copyright files");
       assertEquals(9, in.get("accepted").asLong());
       assertEquals(4, in.get("rejectedByReason").get("not_an_image").asLong());
@@ -138,7 +139,7 @@ class DockerIT {
       Out train = sh(log, Duration.ofMinutes(5), env, concat(concat(submit, "train"), concat(cluster,
           "--config", "/data/tiny.conf", "--data", "/data/tiles", "--out", "/data/run")));
       assertEquals(0, train.code(), train.text());
-      JsonNode tr = json(data.resolve("run"));
+      JsonNode tr = JobScripts.jobResult(data.resolve("run"));
       // 20 photo tiles / batch 2 = 10 minibatches = 5 rounds of 2 workers, 1 pretraining + 1 adversarial epoch
       assertEquals(10, tr.get("pretrainSteps").asLong());
       assertEquals(10, tr.get("adversarialSteps").asLong());
@@ -153,7 +154,7 @@ class DockerIT {
           "--mode", "tile", "--set", "infer.tile.size=64", "--set", "infer.tile.overlap=16",
           "--set", "infer.limits.max-pixels=1100000")));
       assertEquals(0, infer.code(), infer.text());
-      JsonNode inf = json(data.resolve("styled"));
+      JsonNode inf = JobScripts.jobResult(data.resolve("styled"));
       assertEquals(8, inf.get("seen").asLong());
       assertEquals(4, inf.get("written").asLong());
       assertEquals(1, inf.get("rejectedByReason").get("too_large").asLong());
@@ -211,10 +212,6 @@ class DockerIT {
     }
   }
 
-  static JsonNode json(Path out) throws IOException {
-    return new ObjectMapper().readTree(out.resolve("_job_result.json").toFile());
-  }
-
   static boolean onPath(String cmd) {
     return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
         .anyMatch(d -> Files.isExecutable(Path.of(d, cmd)));
@@ -224,19 +221,6 @@ class DockerIT {
     List<String> l = new ArrayList<>(Arrays.asList(a));
     l.addAll(Arrays.asList(b));
     return l.toArray(String[]::new);
-  }
-
-  static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        Path t = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
   }
 
   /** The image runs as uid 1001: let it read and write the bind-mounted folder. */

@@ -38,6 +38,11 @@ final class JobScripts {
     }
   }
 
+  /** A job's {@code <out>/_job_result.json}. */
+  static com.fasterxml.jackson.databind.JsonNode jobResult(Path out) throws IOException {
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("_job_result.json").toFile());
+  }
+
   static Result run(Path logDir, String script, String... args) throws IOException, InterruptedException {
     return start(logDir, script, args).await();
   }

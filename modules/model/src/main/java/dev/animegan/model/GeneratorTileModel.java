@@ -68,21 +68,11 @@ public final class GeneratorTileModel implements TileModel {
         pool.release(y);
       }
     } catch (RuntimeException ex) {
-      OutOfMemoryError oom = outOfMemory(ex);
+      OutOfMemoryError oom = dev.animegan.core.memory.OutOfMemory.in(ex);
       if (oom != null) {
         throw oom;
       }
       throw ex;
     }
-  }
-
-  /** The OutOfMemoryError in {@code t}'s cause chain, or null. */
-  static OutOfMemoryError outOfMemory(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof OutOfMemoryError o) {
-        return o;
-      }
-    }
-    return null;
   }
 }

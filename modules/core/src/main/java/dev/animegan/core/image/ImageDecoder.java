@@ -166,7 +166,7 @@ public final class ImageDecoder {
       }
       return new Decoded(rgb, format);
     } catch (IOException | RuntimeException e) {
-      OutOfMemoryError oom = outOfMemory(e);
+      OutOfMemoryError oom = dev.animegan.core.memory.OutOfMemory.in(e);
       if (oom != null) {
         // ImageIO's PNG reader wraps an OutOfMemoryError into an IIOException: it is not corruption.
         throw oom;
@@ -179,16 +179,6 @@ public final class ImageDecoder {
     } finally {
       reader.dispose();
     }
-  }
-
-  /** The OutOfMemoryError in {@code e}'s cause chain, or null. */
-  private static OutOfMemoryError outOfMemory(Throwable e) {
-    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof OutOfMemoryError o) {
-        return o;
-      }
-    }
-    return null;
   }
 
   private static String describe(Throwable e) {

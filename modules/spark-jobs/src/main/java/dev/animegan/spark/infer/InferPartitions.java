@@ -5,16 +5,18 @@ import dev.animegan.core.image.ImageDecoder;
 import dev.animegan.core.image.PlanarPixels;
 import dev.animegan.core.image.PngCodec;
 import dev.animegan.core.image.RejectReason;
-import dev.animegan.core.image.ResizeFilter;
 import dev.animegan.core.image.Resampler;
+import dev.animegan.core.image.ResizeFilter;
 import dev.animegan.core.image.RgbImage;
-import dev.animegan.core.infer.ResizePlan;
 import dev.animegan.core.infer.BudgetedStylizer;
 import dev.animegan.core.infer.MemoryBudget;
+import dev.animegan.core.infer.ResizePlan;
+import dev.animegan.core.memory.OutOfMemory;
 import dev.animegan.model.GeneratorMemory;
 import dev.animegan.model.GeneratorTileModel;
 import dev.animegan.spark.common.FilePaths;
 import dev.animegan.spark.common.HadoopFiles;
+import dev.animegan.spark.common.ReportAccumulator;
 import dev.animegan.spark.common.SerializableHadoopConf;
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
@@ -68,10 +70,10 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
   private final String imagesRoot;
   private final String runId;
   private final org.apache.spark.util.LongAccumulator memoryRetries;
-  private final InferReport.Accumulator ledger;
+  private final ReportAccumulator<InferReport> ledger;
 
   InferPartitions(InferConfig cfg, Broadcast<SerializableHadoopConf> conf, String imagesRoot, String runId,
-      org.apache.spark.util.LongAccumulator memoryRetries, InferReport.Accumulator ledger) {
+      org.apache.spark.util.LongAccumulator memoryRetries, ReportAccumulator<InferReport> ledger) {
     this.cfg = cfg;
     this.conf = conf;
     this.imagesRoot = imagesRoot;
@@ -139,7 +141,8 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
         }
         ImageDecoder.Result decoded;
         try {
-          decoded = decodeOnce(decoder, content);
+          byte[] bytes = content;
+          decoded = OutOfMemory.retryOnce(() -> decoder.decode(bytes), GeneratorMemory::recover);
         } catch (OutOfMemoryError e) {
           content = null;
           decoded = new ImageDecoder.Rejected(RejectReason.OUT_OF_MEMORY, "out of memory while decoding (" + e.getMessage()
@@ -194,26 +197,6 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
       }
       if (generator != null) {
         Generators.giveBack(cfg.model(), generator);
-      }
-    }
-  }
-
-  /**
-   * Decodes {@code content}; a decode that runs out of heap is tried once more after freeing what
-   * can be freed, since the memory may have been taken by a concurrent task's work rather than by
-   * this image (images large enough to fill the heap themselves decode alone, {@link
-   * dev.animegan.core.image.DecodeGate}). A second OutOfMemoryError is thrown.
-   */
-  private static ImageDecoder.Result decodeOnce(ImageDecoder decoder, byte[] content) {
-    try {
-      return decoder.decode(content);
-    } catch (OutOfMemoryError first) {
-      GeneratorMemory.recover();
-      try {
-        return decoder.decode(content);
-      } catch (OutOfMemoryError second) {
-        GeneratorMemory.recover();
-        throw second;
       }
     }
   }

@@ -4,8 +4,10 @@ import dev.animegan.core.image.RejectReason;
 import dev.animegan.core.ingest.ContentHash;
 import dev.animegan.core.ingest.TileMaker;
 import dev.animegan.core.ingest.TileSettings;
+import dev.animegan.core.memory.OutOfMemory;
 import dev.animegan.spark.common.FilePaths;
 import dev.animegan.spark.common.HadoopFiles;
+import dev.animegan.spark.common.ReportAccumulator;
 import dev.animegan.spark.common.SerializableHadoopConf;
 import dev.animegan.spark.ingest.IngestPlan.FileTask;
 import java.io.FileNotFoundException;
@@ -78,10 +80,10 @@ final class IngestPartitions {
     private final double testFraction;
     private final String runId;
     private final Broadcast<Existing> existing;
-    private final IngestReport.Accumulator ledger;
+    private final ReportAccumulator<IngestReport> ledger;
 
     Process(Broadcast<SerializableHadoopConf> conf, TileSettings settings, long maxBytes, double testFraction,
-        String runId, Broadcast<Existing> existing, IngestReport.Accumulator ledger) {
+        String runId, Broadcast<Existing> existing, ReportAccumulator<IngestReport> ledger) {
       this.conf = conf;
       this.settings = settings;
       this.maxBytes = maxBytes;
@@ -182,7 +184,8 @@ final class IngestPartitions {
       }
       TileMaker.Outcome outcome;
       try {
-        outcome = makeOnce(maker, bytes, hash, "anime".equals(domain));
+        byte[] content = bytes;
+        outcome = OutOfMemory.retryOnce(() -> maker.make(content, hash, "anime".equals(domain)), System::gc);
       } catch (OutOfMemoryError e) {
         bytes = null;
         outcome = new TileMaker.Rejected(RejectReason.OUT_OF_MEMORY, "out of memory while decoding (" + e.getMessage()
@@ -258,25 +261,6 @@ final class IngestPartitions {
       FileSystem fs = HadoopFiles.dataFs(p, hconf);
       try (InputStream in = fs.open(p)) {
         return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-      }
-    }
-  }
-
-  /**
-   * Tiles one file; one that runs out of heap is tried once more after a collection, since a
-   * concurrent task may have held the memory (files large enough to fill the heap on their own
-   * decode alone, {@link dev.animegan.core.image.DecodeGate}). A second OutOfMemoryError is thrown.
-   */
-  private static TileMaker.Outcome makeOnce(TileMaker maker, byte[] bytes, String hash, boolean anime) {
-    try {
-      return maker.make(bytes, hash, anime);
-    } catch (OutOfMemoryError first) {
-      System.gc();
-      try {
-        return maker.make(bytes, hash, anime);
-      } catch (OutOfMemoryError second) {
-        System.gc();
-        throw second;
       }
     }
   }
