@@ -54,6 +54,11 @@ public final class ConfigReader {
     return true;
   }
 
+  /** Whether {@code key}'s value is reference.conf's default (not set by a config file, --set or a flag). */
+  public boolean isDefault(String key) {
+    return config.hasPath(key) && "reference.conf".equals(config.getValue(key).origin().resource());
+  }
+
   public String string(String key) {
     if (!present(key)) {
       return "";

@@ -26,7 +26,9 @@ public record TrainJobConfig(
     int keepCheckpoints,
     int sampleCount,
     String exportDir,
-    boolean cleanExport) implements Serializable {
+    boolean cleanExport,
+    boolean phaseSet,
+    boolean generatorBaseSet) implements Serializable {
 
   public static final String SECTION = "animegan.train-job";
 
@@ -79,7 +81,7 @@ public record TrainJobConfig(
         r.intIn(s + "workers", 0, 100_000), r.intIn(s + "averaging-frequency", 1, 100_000), r.intIn(s + "prefetch", 0, 1000),
         r.intIn(s + "max-rounds-per-epoch", 0, Integer.MAX_VALUE), r.intIn(s + "checkpoint-every", 1, Integer.MAX_VALUE),
         r.intIn(s + "keep-checkpoints", 1, 1000), r.intIn(s + "sample-count", 0, 64), r.string(s + "export-dir"),
-        r.bool(s + "clean-export"));
+        r.bool(s + "clean-export"), !r.isDefault(s + "phase"), !r.isDefault(TrainConfig.MODEL + ".generator.base"));
     problems.addAll(r.problems());
     if (!problems.isEmpty()) {
       throw new ConfigError(problems);

@@ -89,7 +89,8 @@ public final class Checkpoints {
     }
   }
 
-  static String sha256(Path p) throws IOException {
+  /** The SHA-256 of a file, in lower-case hex. */
+  public static String sha256(Path p) throws IOException {
     try (InputStream in = Files.newInputStream(p)) {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       byte[] buf = new byte[1 << 16];
@@ -223,6 +224,11 @@ public final class Checkpoints {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read checkpoint " + dir, e);
     }
+  }
+
+  /** The generator and discriminator of a checkpoint of either format, with the networks it was written with. */
+  public static Networks networks(Path dir) {
+    return networks(dir, settings(dir));
   }
 
   /** The generator and discriminator of a checkpoint of either format, checked against {@code settings}. */

@@ -250,6 +250,22 @@ public final class Trainer {
     return t;
   }
 
+  /**
+   * A new run whose generator is {@code generator} (PyTorch names; e.g. a published AnimeGANv2
+   * state dict) and whose discriminator, Adam states and step counters start fresh. The generator
+   * must have {@code settings}' width.
+   */
+  public static Trainer fromGenerator(Map<String, INDArray> generator, TrainerSettings settings) {
+    List<String> problems = GeneratorGraphs.problems(generator, settings.generatorBase());
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("the generator does not fit a generator of base " + settings.generatorBase() + ": "
+          + String.join("; ", problems));
+    }
+    Trainer t = create(settings);
+    t.graphs.setGenerator(generator);
+    return t;
+  }
+
   /** The generator alone as a DL4J model file (for {@code Stylizer} and the inference job). */
   public void exportGenerator(File file) {
     try {

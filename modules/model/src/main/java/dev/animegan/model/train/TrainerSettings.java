@@ -50,6 +50,12 @@ public record TrainerSettings(
         tileSize, weights, pretrainLr, generatorLr, discriminatorLr, beta1, beta2, seed);
   }
 
+  /** The same settings with another generator width (a generator file's, for init-from). */
+  public TrainerSettings withGeneratorBase(int base) {
+    return new TrainerSettings(base, discriminatorWidth, discriminatorStages, vggWidthDivisor, vggWeights, allowRandomVgg,
+        tileSize, weights, pretrainLr, generatorLr, discriminatorLr, beta1, beta2, seed);
+  }
+
   /** The settings as properties {@code settings.NAME}, as a checkpoint stores them. */
   public java.util.Properties toProperties() {
     java.util.Properties p = new java.util.Properties();

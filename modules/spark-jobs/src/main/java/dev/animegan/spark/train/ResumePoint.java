@@ -19,9 +19,12 @@ import org.slf4j.LoggerFactory;
  *
  * @param trainer the networks (and, when resumed, their optimiser state and step counters)
  * @param resumed the run state of the checkpoint resumed from; null unless resumed
- * @param source the checkpoint started from; null when fresh
+ * @param source the checkpoint or generator file started from; null when fresh
+ * @param phase the phases to run: the configured ones, or only adversarial training when started from
+ *     a PyTorch .pt with {@code phase} left at its default
  */
-record ResumePoint(TrainJobResult.Lineage lineage, Trainer trainer, TrainState resumed, String source) {
+record ResumePoint(TrainJobResult.Lineage lineage, Trainer trainer, TrainState resumed, String source,
+    TrainJobConfig.Phase phase) {
   private static final Logger LOG = LoggerFactory.getLogger(ResumePoint.class);
 
   static final String FRESH = "fresh";
@@ -34,21 +37,26 @@ record ResumePoint(TrainJobResult.Lineage lineage, Trainer trainer, TrainState r
       Optional<RunCheckpoints.Local> newest = store.newestVerified();
       if (newest.isPresent()) {
         try (RunCheckpoints.Local local = newest.get()) {
-          return resume(local, settings);
+          return resume(local, settings, cfg.phase());
         }
       }
       LOG.warn("--resume: no checkpoint under {}/checkpoints; starting a fresh run", out);
     }
     if (!cfg.initFrom().isBlank()) {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(cfg.initFrom());
+      org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(hconf);
+      if (fs.exists(p) && fs.getFileStatus(p).isFile()) {
+        return GeneratorFileStart.resolve(cfg, settings, hconf);
+      }
       try (RunCheckpoints.Local local = RunCheckpoints.verified(cfg.initFrom(), hconf)) {
-        return initFrom(local, settings);
+        return initFrom(local, settings, cfg.phase());
       }
     }
-    return new ResumePoint(new TrainJobResult.Lineage(FRESH, null, null, 0, 0, List.of()), Trainer.create(settings), null,
-        null);
+    return new ResumePoint(new TrainJobResult.Lineage(FRESH, null, null, 0, 0, List.of(), null), Trainer.create(settings),
+        null, null, cfg.phase());
   }
 
-  private static ResumePoint resume(RunCheckpoints.Local local, TrainerSettings configured) {
+  private static ResumePoint resume(RunCheckpoints.Local local, TrainerSettings configured, TrainJobConfig.Phase phase) {
     TrainState state = local.state();
     if (state == null) {
       throw new InputError("Checkpoint " + local.checkpoint() + " holds no run state (written by the single-JVM "
@@ -70,10 +78,11 @@ record ResumePoint(TrainJobResult.Lineage lineage, Trainer trainer, TrainState r
         local.checkpoint(), state.phase().code(), state.epoch(), state.roundInEpoch(), trainer.pretrainSteps(),
         trainer.adversarialSteps());
     return new ResumePoint(new TrainJobResult.Lineage(RESUMED, local.checkpoint(), state.style(), trainer.pretrainSteps(),
-        trainer.adversarialSteps(), state.ancestors()), trainer, state, local.checkpoint());
+        trainer.adversarialSteps(), state.ancestors(), state.initFromSha256().isEmpty() ? null : state.initFromSha256()),
+        trainer, state, local.checkpoint(), phase);
   }
 
-  private static ResumePoint initFrom(RunCheckpoints.Local local, TrainerSettings settings) {
+  private static ResumePoint initFrom(RunCheckpoints.Local local, TrainerSettings settings, TrainJobConfig.Phase phase) {
     Checkpoints.Info info = local.info();
     TrainState source = local.state();
     Trainer trainer;
@@ -90,7 +99,7 @@ record ResumePoint(TrainJobResult.Lineage lineage, Trainer trainer, TrainState r
     String style = source == null ? "" : source.style();
     LOG.info("initialising generator and discriminator from {} (style '{}')", local.checkpoint(), style);
     return new ResumePoint(new TrainJobResult.Lineage(INIT_FROM, local.checkpoint(), style, info.pretrainSteps(),
-        info.adversarialSteps(), ancestors), trainer, null, local.checkpoint());
+        info.adversarialSteps(), ancestors, null), trainer, null, local.checkpoint(), phase);
   }
 
   /** The init-from source a checkpoint of this run records: this run's, or the resumed run's. */
@@ -99,5 +108,13 @@ record ResumePoint(TrainJobResult.Lineage lineage, Trainer trainer, TrainState r
       return source;
     }
     return resumed == null ? "" : resumed.initFrom();
+  }
+
+  /** The SHA-256 of the generator file the run started from, as its checkpoints record it ("" when none). */
+  String initFromSha256ForCheckpoints() {
+    if (lineage.kind().equals(INIT_FROM)) {
+      return lineage.sourceSha256() == null ? "" : lineage.sourceSha256();
+    }
+    return resumed == null ? "" : resumed.initFromSha256();
   }
 }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * under the final name: readers trust a checkpoint only when its manifest verifies, and resume
  * falls back to the newest one that does.
  */
-final class RunCheckpoints {
+public final class RunCheckpoints {
   private static final Logger LOG = LoggerFactory.getLogger(RunCheckpoints.class);
   private static final String PREFIX = "round-";
   private final Path root;
@@ -104,7 +104,7 @@ final class RunCheckpoints {
   }
 
   /** A checkpoint copied to a local folder and verified; closing deletes the copy. */
-  record Local(String checkpoint, java.nio.file.Path dir) implements AutoCloseable {
+  public record Local(String checkpoint, java.nio.file.Path dir) implements AutoCloseable {
     Checkpoints.Info info() {
       return Trainer.checkpointInfo(dir);
     }
@@ -162,7 +162,7 @@ final class RunCheckpoints {
   }
 
   /** Copies a checkpoint folder (any Hadoop FS) to a new local temporary folder. */
-  static Local download(String checkpoint, Configuration conf) throws IOException {
+  public static Local download(String checkpoint, Configuration conf) throws IOException {
     Path src = new Path(checkpoint);
     FileSystem fs = src.getFileSystem(conf);
     if (!fs.exists(src) || !fs.getFileStatus(src).isDirectory()) {

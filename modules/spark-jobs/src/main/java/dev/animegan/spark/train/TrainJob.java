@@ -39,7 +39,7 @@ public final class TrainJob {
   public static final String GENERATOR_FILE = "generator.zip";
 
   public static final JobCli.Spec SPEC = new JobCli.Spec("train", "jobs/train.sh",
-      "--data PATH --out PATH [--phase pretrain|train|all] [--resume | --init-from CHECKPOINT] [options] [spark options]",
+      "--data PATH --out PATH [--phase pretrain|train|all] [--resume | --init-from CHECKPOINT|FILE.pt] [options] [spark options]",
       "Trains the AnimeGAN generator and discriminator on the ingest job's tiles across Spark workers with\n"
           + "dl4j-spark parameter averaging: content-loss pretraining, then adversarial training. Writes checkpoints,\n"
           + "per-round losses (CSV, JSON lines, PNG plot), sample grids and the generator for the inference job.",
@@ -49,8 +49,9 @@ public final class TrainJob {
           new JobCli.Flag("--phase", "PHASE", JobCli.Kind.VALUE, "animegan.train-job.phase", "pretrain | train | all"),
           new JobCli.Flag("--resume", "true|false", JobCli.Kind.VALUE, "animegan.train-job.resume",
               "continue from the newest complete checkpoint in the run folder"),
-          new JobCli.Flag("--init-from", "CHECKPOINT", JobCli.Kind.VALUE, "animegan.train-job.init-from",
-              "start from this checkpoint's networks (e.g. a new anime style)"),
+          new JobCli.Flag("--init-from", "PATH", JobCli.Kind.VALUE, "animegan.train-job.init-from",
+              "start from a checkpoint's networks (e.g. a new anime style), or from a generator file: a PyTorch\n"
+              + "AnimeGANv2 .pt (published weights; skips pretraining unless --phase is given) or a generator.zip"),
           new JobCli.Flag("--style", "NAME", JobCli.Kind.VALUE, "animegan.train-job.style", "anime style to train on"),
           new JobCli.Flag("--workers", "N", JobCli.Kind.VALUE, "animegan.train-job.workers", "workers per round (0 = all cores)")));
 
@@ -145,8 +146,8 @@ public final class TrainJob {
     LOG.info("data: {} photo tiles, {} anime tiles of style '{}' (train split); {} workers x {} minibatches of {} per round;"
         + " {} rounds per epoch", data.nPhotos(), data.nAnime(), data.style(), workers, cfg.averagingFrequency(), batch,
         roundsPerEpoch);
-    return TrainPlan.of(cfg.train().pretrainEpochs(), cfg.train().adversarialEpochs(), cfg.phase().pretrain(),
-        cfg.phase().adversarial(), roundsPerEpoch, start.resumed(), start.source());
+    return TrainPlan.of(cfg.train().pretrainEpochs(), cfg.train().adversarialEpochs(), start.phase().pretrain(),
+        start.phase().adversarial(), roundsPerEpoch, start.resumed(), start.source());
   }
 
   /**

@@ -49,7 +49,8 @@ public record TrainJobResult(
    * @param sourcePretrainSteps the source's pretraining steps
    * @param sourceAdversarialSteps the source's adversarial steps
    * @param ancestors earlier init-from sources of the source, oldest first
+   * @param sourceSha256 the SHA-256 of the generator file started from (init-from a .pt or generator.zip; null otherwise)
    */
   public record Lineage(String kind, String source, String sourceStyle, long sourcePretrainSteps,
-      long sourceAdversarialSteps, List<String> ancestors) {}
+      long sourceAdversarialSteps, List<String> ancestors, String sourceSha256) {}
 }

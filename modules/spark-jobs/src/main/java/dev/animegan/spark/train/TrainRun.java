@@ -180,7 +180,7 @@ final class TrainRun {
 
   private void checkpoint(TrainState.Phase phase, int epoch, int roundInEpoch) throws IOException {
     TrainState state = new TrainState(phase, epoch, roundInEpoch, plan.roundsPerEpoch(), globalRound, data.style(),
-        cfg.data(), runId, start.initFromForCheckpoints(), start.lineage().ancestors());
+        cfg.data(), runId, start.initFromForCheckpoints(), start.lineage().ancestors(), start.initFromSha256ForCheckpoints());
     lastCheckpoint = store.write(trainer, state);
     LOG.info("checkpoint {}", lastCheckpoint);
   }
@@ -248,7 +248,7 @@ final class TrainRun {
     }
     String out = cfg.out();
     return new TrainJobResult("train", runId, cfg.data(), out, data.style(),
-        cfg.phase().name().toLowerCase(Locale.ROOT), workers, cfg.train().batchSize(), cfg.averagingFrequency(),
+        start.phase().name().toLowerCase(Locale.ROOT), workers, cfg.train().batchSize(), cfg.averagingFrequency(),
         cfg.train().tileSize(), roundsRun, pretrainRounds, adversarialRounds, trainer.pretrainSteps(),
         trainer.adversarialSteps(), imagesTrained, elapsedSeconds,
         imagesTrained / Math.max(1e-9, (System.nanoTime() - trainStart) / 1e9), lastLosses, finite, lastCheckpoint,

@@ -21,9 +21,10 @@ import java.util.Map;
  * @param runId the run that wrote the checkpoint
  * @param initFrom the checkpoint the run was initialised from ("" when none)
  * @param ancestors earlier init-from sources, oldest first
+ * @param initFromSha256 the SHA-256 of the generator file the run was initialised from ("" when none or a checkpoint)
  */
 public record TrainState(Phase phase, int epoch, int roundInEpoch, int roundsPerEpoch, long globalRound, String style,
-    String data, String runId, String initFrom, List<String> ancestors) {
+    String data, String runId, String initFrom, List<String> ancestors, String initFromSha256) {
 
   /** The training phases, in order. */
   public enum Phase {
@@ -76,6 +77,7 @@ public record TrainState(Phase phase, int epoch, int roundInEpoch, int roundsPer
     m.put(PREFIX + "runId", runId);
     m.put(PREFIX + "initFrom", initFrom);
     m.put(PREFIX + "ancestors", String.join("\n", ancestors));
+    m.put(PREFIX + "initFromSha256", initFromSha256);
     return m;
   }
 
@@ -95,7 +97,7 @@ public record TrainState(Phase phase, int epoch, int roundInEpoch, int roundsPer
           Integer.parseInt(e.getOrDefault(PREFIX + "roundsPerEpoch", Integer.toString(round))),
           Long.parseLong(req(e, "globalRound", checkpoint)), e.getOrDefault(PREFIX + "style", ""),
           e.getOrDefault(PREFIX + "data", ""), e.getOrDefault(PREFIX + "runId", ""), e.getOrDefault(PREFIX + "initFrom", ""),
-          anc.isBlank() ? List.of() : Arrays.asList(anc.split("\n")));
+          anc.isBlank() ? List.of() : Arrays.asList(anc.split("\n")), e.getOrDefault(PREFIX + "initFromSha256", ""));
     } catch (IllegalArgumentException ex) {
       throw new InputError("checkpoint " + checkpoint + " has an unreadable run state: " + ex.getMessage(), ex);
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Where a run resumes, from the checkpoint's state alone (no Spark). */
 class TrainPlanTest {
   static TrainState state(Phase phase, int epoch, int round, int roundsPerEpoch, long global) {
-    return new TrainState(phase, epoch, round, roundsPerEpoch, global, "s", "/d", "run", "", List.of());
+    return new TrainState(phase, epoch, round, roundsPerEpoch, global, "s", "/d", "run", "", List.of(), "");
   }
 
   @Test
@@ -55,7 +55,7 @@ class TrainPlanTest {
   @Test
   void theStateRoundTripsThroughCheckpointEntries() {
     TrainState s = new TrainState(Phase.TRAIN, 2, 3, 5, 18, "hayao", "hdfs://nn/d", "20261202T000000Z-0a0b", "/old",
-        List.of("/a", "/b"));
+        List.of("/a", "/b"), "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
     Map<String, String> e = s.toEntries();
     assertEquals(s, TrainState.fromEntries(e, "c"));
     assertEquals(null, TrainState.fromEntries(Map.of("other", "x"), "c"), "a single-JVM trainer's checkpoint");
