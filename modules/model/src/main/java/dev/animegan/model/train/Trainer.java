@@ -256,6 +256,15 @@ public final class Trainer {
    * must have {@code settings}' width.
    */
   public static Trainer fromGenerator(Map<String, INDArray> generator, TrainerSettings settings) {
+    return fromNetworks(generator, null, settings);
+  }
+
+  /**
+   * As {@link #fromGenerator}, with the discriminator's parameters too ({@code discriminator}: the
+   * layout of {@code StateDicts}; null = fresh). Adam states and step counters start fresh.
+   */
+  public static Trainer fromNetworks(Map<String, INDArray> generator, Map<String, INDArray> discriminator,
+      TrainerSettings settings) {
     List<String> problems = GeneratorGraphs.problems(generator, settings.generatorBase());
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("the generator does not fit a generator of base " + settings.generatorBase() + ": "
@@ -263,6 +272,18 @@ public final class Trainer {
     }
     Trainer t = create(settings);
     t.graphs.setGenerator(generator);
+    if (discriminator != null) {
+      ParamSet d = t.discriminatorParams();
+      for (String k : d.keys()) {
+        INDArray v = discriminator.get(k);
+        if (v == null || !java.util.Arrays.equals(v.shape(), d.get(k).shape())) {
+          throw new IllegalArgumentException("the discriminator does not fit: " + k + " is "
+              + (v == null ? "missing" : java.util.Arrays.toString(v.shape())) + ", expected "
+              + java.util.Arrays.toString(d.get(k).shape()));
+        }
+        d.get(k).assign(v);
+      }
+    }
     return t;
   }
 

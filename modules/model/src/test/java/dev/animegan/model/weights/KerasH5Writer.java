@@ -26,7 +26,7 @@ import org.bytedeco.javacpp.FloatPointer;
  * Keras 1 layout puts datasets {@code NAME_W_1:0} and {@code NAME_b_1:0} in the layer group; Keras 2
  * puts {@code kernel:0} and {@code bias:0} in a same-named subgroup.
  */
-final class KerasH5Writer {
+public final class KerasH5Writer {
   private KerasH5Writer() {}
 
   /** Seeded random kernels and biases for every VGG19 convolution, kernel in Keras layout. */
@@ -48,10 +48,42 @@ final class KerasH5Writer {
   }
 
   /**
+   * VGG19 weights both this test code and a Python script can compute (make_step_fixtures.py):
+   * value j of layer i's part p (0 = kernel in Keras' [3, 3, in, out] order, 1 = bias) is
+   * 2u - 1 with u the top 24 bits of splitmix64((i << 33) | (p << 32) | j); kernels scaled by
+   * sqrt(6 / (9 in)) (He uniform), biases by 0.01.
+   */
+  public static Map<String, float[][]> portableWeights() {
+    Map<String, float[][]> w = new LinkedHashMap<>();
+    for (int i = 0; i < VggNet.CONVS.size(); i++) {
+      VggNet.Conv c = VggNet.CONVS.get(i);
+      float[] k = new float[9 * c.in() * c.out()];
+      double scale = Math.sqrt(6.0 / (9 * c.in()));
+      for (int j = 0; j < k.length; j++) {
+        k[j] = (float) (portableUniform(i, 0, j) * scale);
+      }
+      float[] b = new float[c.out()];
+      for (int j = 0; j < b.length; j++) {
+        b[j] = (float) (portableUniform(i, 1, j) * 0.01);
+      }
+      w.put(c.name(), new float[][] {k, b});
+    }
+    return w;
+  }
+
+  private static double portableUniform(long layer, long part, long j) {
+    long z = ((layer << 33) | (part << 32) | j) + 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z = z ^ (z >>> 31);
+    return 2.0 * ((z >>> 40) / (double) (1 << 24)) - 1.0;
+  }
+
+  /**
    * @param shapes layer name to kernel shape override ([3, 3, in, out]); layers missing from
    *     {@code weights} are not written
    */
-  static void write(Path file, Map<String, float[][]> weights, boolean keras2, Map<String, long[]> shapes) {
+  public static void write(Path file, Map<String, float[][]> weights, boolean keras2, Map<String, long[]> shapes) {
     try (H5File f = new H5File(file.toString(), hdf5.H5F_ACC_TRUNC)) {
       List<String> layerNames = new ArrayList<>(List.of("input_1"));
       for (VggNet.Conv c : VggNet.CONVS) {

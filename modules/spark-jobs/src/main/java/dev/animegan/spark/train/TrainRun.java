@@ -133,16 +133,23 @@ final class TrainRun {
     List<TrainingHook> hooks = new ArrayList<>();
     hooks.add(new GanTrainingHook(mode, acc));
     hooks.addAll(ext.workerHooks());
+    return trainingMaster(workers, batch, cfg.averagingFrequency(), cfg.prefetch(), cfg.exportRoot(),
+        trainer.settings().seed(), hooks);
+  }
+
+  /** dl4j-spark's parameter averaging as the job configures it: G, D and every Adam moment averaged after each round. */
+  static ParameterAveragingTrainingMaster trainingMaster(int workers, int batch, int averagingFrequency, int prefetch,
+      String exportRoot, long seed, List<TrainingHook> hooks) {
     return new ParameterAveragingTrainingMaster.Builder(workers, batch)
         .batchSizePerWorker(batch)
-        .averagingFrequency(cfg.averagingFrequency())
-        .workerPrefetchNumBatches(cfg.prefetch())
+        .averagingFrequency(averagingFrequency)
+        .workerPrefetchNumBatches(prefetch)
         .saveUpdater(true)
         .rddTrainingApproach(RDDTrainingApproach.Export)
-        .exportDirectory(cfg.exportRoot())
+        .exportDirectory(exportRoot)
         .repartionData(Repartition.Always)
         .repartitionStrategy(RepartitionStrategy.Balanced)
-        .rngSeed(trainer.settings().seed())
+        .rngSeed(seed)
         .trainingHooks(hooks)
         .build();
   }
