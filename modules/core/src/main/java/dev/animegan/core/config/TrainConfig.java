@@ -25,7 +25,8 @@ public record TrainConfig(
     double generatorLr,
     double discriminatorLr,
     double beta1,
-    double beta2) implements Serializable {
+    double beta2,
+    double adamEpsilon) implements Serializable {
 
   /** Loss weights (see {@code animegan.train.losses}). */
   public record Losses(double adv, double con, double gra, double col, double tv, double real, double fake, double gray,
@@ -64,7 +65,7 @@ public record TrainConfig(
         r.intIn(t + "pretrain.epochs", 0, 100_000), r.doubleIn(t + "pretrain.lr", 0, 1),
         r.intIn(t + "adversarial.epochs", 0, 100_000), r.doubleIn(t + "adversarial.generator-lr", 0, 1),
         r.doubleIn(t + "adversarial.discriminator-lr", 0, 1), r.doubleIn(t + "adversarial.beta1", 0, 0.999999),
-        r.doubleIn(t + "adversarial.beta2", 0, 0.999999));
+        r.doubleIn(t + "adversarial.beta2", 0, 0.999999), r.doubleIn(t + "adversarial.epsilon", 1e-12, 1));
     r.throwIfProblems();
     return c;
   }

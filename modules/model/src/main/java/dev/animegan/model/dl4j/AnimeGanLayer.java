@@ -64,6 +64,7 @@ public class AnimeGanLayer extends BaseLayer {
   private double discriminatorLr = 1.6e-4;
   private double beta1 = 0.5;
   private double beta2 = 0.999;
+  private double adamEpsilon = 1e-8;
 
   /** For JSON. */
   public AnimeGanLayer() {}
@@ -92,6 +93,7 @@ public class AnimeGanLayer extends BaseLayer {
     l.discriminatorLr = s.discriminatorLr();
     l.beta1 = s.beta1();
     l.beta2 = s.beta2();
+    l.adamEpsilon = s.adamEpsilon();
     return l;
   }
 
@@ -157,6 +159,15 @@ public class AnimeGanLayer extends BaseLayer {
 
   public void setBeta1(double beta1) {
     this.beta1 = beta1;
+  }
+
+  /** Adam's epsilon (DL4J's form: added to sqrt(v)); 1e-8 for layers saved before it was configurable. */
+  public double getAdamEpsilon() {
+    return adamEpsilon;
+  }
+
+  public void setAdamEpsilon(double adamEpsilon) {
+    this.adamEpsilon = adamEpsilon;
   }
 
   public double getBeta2() {
@@ -285,7 +296,7 @@ public class AnimeGanLayer extends BaseLayer {
     return o instanceof AnimeGanLayer l && super.equals(o) && l.role == role && l.generatorBase == generatorBase
         && l.discriminatorWidth == discriminatorWidth && l.discriminatorStages == discriminatorStages
         && l.vggWidthDivisor == vggWidthDivisor && java.util.Arrays.equals(l.lossWeights, lossWeights)
-        && l.discriminatorLr == discriminatorLr && l.beta1 == beta1 && l.beta2 == beta2;
+        && l.discriminatorLr == discriminatorLr && l.beta1 == beta1 && l.beta2 == beta2 && l.adamEpsilon == adamEpsilon;
   }
 
   @Override

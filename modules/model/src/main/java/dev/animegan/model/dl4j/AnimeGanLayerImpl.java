@@ -245,7 +245,7 @@ public class AnimeGanLayerImpl extends BaseLayer<AnimeGanLayer> {
       INDArray t = getParam(AnimeGanLayer.D_ADAM_T);
       int iteration = (int) Math.round(t.getDouble(0));
       Nd4j.exec(new AdamUpdater(dGradBuffer, getParam(AnimeGanLayer.D_ADAM_V), getParam(AnimeGanLayer.D_ADAM_M),
-          c.getDiscriminatorLr(), c.getBeta1(), c.getBeta2(), 1e-8, iteration));
+          c.getDiscriminatorLr(), c.getBeta1(), c.getBeta2(), c.getAdamEpsilon(), iteration));
       discriminatorFlat().subi(dGradBuffer);
       t.putScalar(0, iteration + 1);
     }

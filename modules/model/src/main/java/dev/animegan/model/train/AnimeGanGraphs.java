@@ -60,7 +60,7 @@ public final class AnimeGanGraphs {
   }
 
   public static ComputationGraphConfiguration pretrain(TrainerSettings s) {
-    return builder(s.seed(), new Adam(s.pretrainLr(), s.beta1(), s.beta2(), 1e-8)).addInputs(PHOTO)
+    return builder(s.seed(), new Adam(s.pretrainLr(), s.beta1(), s.beta2(), s.adamEpsilon())).addInputs(PHOTO)
         .addLayer(LAYER, AnimeGanLayer.training(AnimeGanLayer.Role.PRETRAIN, s), PHOTO)
         .addLayer(LOSS, passThrough(), LAYER)
         .setOutputs(LOSS)
@@ -70,7 +70,7 @@ public final class AnimeGanGraphs {
 
   public static ComputationGraphConfiguration adversarial(TrainerSettings s) {
     InputType t = InputType.convolutional(s.tileSize(), s.tileSize(), 3);
-    return builder(s.seed(), new Adam(s.generatorLr(), s.beta1(), s.beta2(), 1e-8)).addInputs(PHOTO, GRAY)
+    return builder(s.seed(), new Adam(s.generatorLr(), s.beta1(), s.beta2(), s.adamEpsilon())).addInputs(PHOTO, GRAY)
         .addVertex("stack", BatchVertex.concat(), PHOTO, GRAY)
         .addLayer(LAYER, AnimeGanLayer.training(AnimeGanLayer.Role.ADVERSARIAL, s), "stack")
         .addLayer(LOSS, passThrough(), LAYER)

@@ -12,6 +12,7 @@ import java.io.Serializable;
  * @param vggWeights Keras VGG19 .h5, or null
  * @param allowRandomVgg train with a random perceptual network when {@code vggWeights} is null (tests, demos)
  * @param tileSize the training tile side (shape inference only; generator and discriminator take any size)
+ * @param adamEpsilon Adam's epsilon for G and D (DL4J's form, as TensorFlow's: added to sqrt(v))
  */
 public record TrainerSettings(
     int generatorBase,
@@ -27,7 +28,19 @@ public record TrainerSettings(
     double discriminatorLr,
     double beta1,
     double beta2,
-    long seed) implements Serializable {
+    long seed,
+    double adamEpsilon) implements Serializable {
+
+  /** Adam's default epsilon. */
+  public static final double ADAM_EPSILON = 1e-8;
+
+  /** The settings with Adam's default epsilon (1e-8). */
+  public TrainerSettings(int generatorBase, int discriminatorWidth, int discriminatorStages, int vggWidthDivisor,
+      String vggWeights, boolean allowRandomVgg, int tileSize, LossWeights weights, double pretrainLr, double generatorLr,
+      double discriminatorLr, double beta1, double beta2, long seed) {
+    this(generatorBase, discriminatorWidth, discriminatorStages, vggWidthDivisor, vggWeights, allowRandomVgg, tileSize,
+        weights, pretrainLr, generatorLr, discriminatorLr, beta1, beta2, seed, ADAM_EPSILON);
+  }
 
   /** AnimeGAN's training: full-size networks, v1 loss weights, pretrain lr 1e-4, G 8e-5, D 1.6e-4, Adam(0.5, 0.999). */
   public static TrainerSettings animeGan(String vggWeights) {
@@ -41,19 +54,19 @@ public record TrainerSettings(
     return new TrainerSettings(c.generatorBase(), c.discriminatorWidth(), c.discriminatorStages(), c.vggWidthDivisor(),
         c.vggWeights().isBlank() ? null : c.vggWeights(), c.vggAllowRandomInit(), c.tileSize(),
         new LossWeights(l.adv(), l.con(), l.gra(), l.col(), l.tv(), l.real(), l.fake(), l.gray(), l.smooth()),
-        c.pretrainLr(), c.generatorLr(), c.discriminatorLr(), c.beta1(), c.beta2(), c.seed());
+        c.pretrainLr(), c.generatorLr(), c.discriminatorLr(), c.beta1(), c.beta2(), c.seed(), c.adamEpsilon());
   }
 
   /** The same settings with another VGG19 weights file (e.g. a local copy of a remote one). */
   public TrainerSettings withVggWeights(String file) {
     return new TrainerSettings(generatorBase, discriminatorWidth, discriminatorStages, vggWidthDivisor, file, allowRandomVgg,
-        tileSize, weights, pretrainLr, generatorLr, discriminatorLr, beta1, beta2, seed);
+        tileSize, weights, pretrainLr, generatorLr, discriminatorLr, beta1, beta2, seed, adamEpsilon);
   }
 
   /** The same settings with another generator width (a generator file's, for init-from). */
   public TrainerSettings withGeneratorBase(int base) {
     return new TrainerSettings(base, discriminatorWidth, discriminatorStages, vggWidthDivisor, vggWeights, allowRandomVgg,
-        tileSize, weights, pretrainLr, generatorLr, discriminatorLr, beta1, beta2, seed);
+        tileSize, weights, pretrainLr, generatorLr, discriminatorLr, beta1, beta2, seed, adamEpsilon);
   }
 
   /** The settings as properties {@code settings.NAME}, as a checkpoint stores them. */
@@ -74,6 +87,7 @@ public record TrainerSettings(
     p.setProperty("settings.beta1", Double.toString(beta1));
     p.setProperty("settings.beta2", Double.toString(beta2));
     p.setProperty("settings.seed", Long.toString(seed));
+    p.setProperty("settings.adamEpsilon", Double.toString(adamEpsilon));
     return p;
   }
 
@@ -100,6 +114,7 @@ public record TrainerSettings(
         Double.parseDouble(p.getProperty("settings.discriminatorLr")),
         Double.parseDouble(p.getProperty("settings.beta1")),
         Double.parseDouble(p.getProperty("settings.beta2")),
-        Long.parseLong(p.getProperty("settings.seed")));
+        Long.parseLong(p.getProperty("settings.seed")),
+        Double.parseDouble(p.getProperty("settings.adamEpsilon", Double.toString(ADAM_EPSILON))));
   }
 }

@@ -2,6 +2,7 @@ package dev.animegan.model.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.animegan.core.config.ConfigError;
@@ -32,6 +33,28 @@ class TrainConfigMappingTest {
     assertEquals(1.6e-4, s.discriminatorLr());
     assertEquals(0.5, s.beta1());
     assertEquals(0.999, s.beta2());
+    assertEquals(1e-8, s.adamEpsilon());
+  }
+
+  @Test
+  void adamEpsilonReachesBothAdamsAndTheCheckpointSettings() {
+    TrainerSettings s = TrainerSettings.from(TrainConfig.from(ConfigLoader.load(null, ConfigFactory.parseString(
+        "animegan.train.adversarial.epsilon = 1e-6"))));
+    assertEquals(1e-6, s.adamEpsilon());
+    assertEquals(s, TrainerSettings.fromProperties(s.toProperties()));
+    java.util.Properties old = s.toProperties();
+    old.remove("settings.adamEpsilon");
+    assertEquals(1e-8, TrainerSettings.fromProperties(old).adamEpsilon(), "checkpoints written before the key: 1e-8");
+    org.deeplearning4j.nn.conf.ComputationGraphConfiguration g = AnimeGanGraphs.adversarial(s);
+    var layer = (dev.animegan.model.dl4j.AnimeGanLayer) ((org.deeplearning4j.nn.conf.graph.LayerVertex)
+        g.getVertices().values().stream().filter(v -> v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex
+            && ((org.deeplearning4j.nn.conf.graph.LayerVertex) v).getLayerConf().getLayer()
+                instanceof dev.animegan.model.dl4j.AnimeGanLayer).findFirst().orElseThrow()).getLayerConf().getLayer();
+    assertEquals(1e-6, layer.getAdamEpsilon(), "the discriminator's Adam");
+    assertEquals(1e-6, ((org.nd4j.linalg.learning.config.Adam) layer.getIUpdater()).getEpsilon(), "the generator's Adam");
+    ConfigError e = assertThrows(ConfigError.class, () -> TrainConfig.from(ConfigLoader.load(null, ConfigFactory.parseString(
+        "animegan.train.adversarial.epsilon = 0"))));
+    assertTrue(e.problems().get(0).startsWith("Invalid value for animegan.train.adversarial.epsilon: 0"), e.problems().toString());
   }
 
   @Test
