@@ -5,8 +5,6 @@ import dev.animegan.model.engine.GeneratorNet;
 import dev.animegan.model.engine.ParamSet;
 import dev.animegan.model.train.AnimeGanGraphs;
 import dev.animegan.model.weights.LegacyGraphs;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -34,26 +32,7 @@ public final class GeneratorGraphs {
    * the expected shape), wrong shapes, unexpected keys; empty when they fit exactly.
    */
   public static List<String> problems(Map<String, INDArray> params, int base) {
-    List<String> problems = new ArrayList<>();
-    GeneratorNet net = new GeneratorNet(base);
-    net.paramShapes().forEach((k, s) -> {
-      INDArray v = params.get(k);
-      if (v == null) {
-        problems.add("missing " + k + " " + Arrays.toString(s));
-      } else if (!Arrays.equals(v.shape(), s)) {
-        problems.add(k + " has shape " + Arrays.toString(v.shape()) + ", expected " + Arrays.toString(s));
-      }
-    });
-    List<String> unexpected = new ArrayList<>();
-    for (String k : params.keySet()) {
-      if (!net.paramShapes().containsKey(k) && !k.endsWith("num_batches_tracked")) {
-        unexpected.add(k);
-      }
-    }
-    if (!unexpected.isEmpty()) {
-      problems.add("unexpected keys " + unexpected);
-    }
-    return problems;
+    return new GeneratorNet(base).stateDictProblems(params);
   }
 
   /** A new inference graph holding {@code params} (PyTorch names and shapes; they must fit, see {@link #problems}). */

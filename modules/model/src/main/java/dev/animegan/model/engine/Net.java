@@ -67,6 +67,29 @@ public abstract class Net {
   /** Whether {@code key} is a normalisation layer's scale (initialised to 1). */
   protected abstract boolean isNormScale(String key);
 
+  /**
+   * What keeps {@code state} (a state dict by these parameter names) from fitting this network
+   * exactly: wrong shapes and missing keys (with the expected shape) in parameter order, then the
+   * unexpected keys (BatchNorm's {@code num_batches_tracked} counters are ignored); empty when it fits.
+   */
+  public java.util.List<String> stateDictProblems(Map<String, INDArray> state) {
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    paramShapes().forEach((k, s) -> {
+      INDArray v = state.get(k);
+      if (v == null) {
+        problems.add("missing " + k + " " + java.util.Arrays.toString(s));
+      } else if (!java.util.Arrays.equals(v.shape(), s)) {
+        problems.add(k + " has shape " + java.util.Arrays.toString(v.shape()) + ", expected " + java.util.Arrays.toString(s));
+      }
+    });
+    java.util.List<String> unexpected = state.keySet().stream()
+        .filter(k -> !paramShapes().containsKey(k) && !k.endsWith("num_batches_tracked")).toList();
+    if (!unexpected.isEmpty()) {
+      problems.add("unexpected keys " + unexpected);
+    }
+    return problems;
+  }
+
   public long numParams() {
     return paramShapes().values().stream().mapToLong(s -> {
       long n = 1;

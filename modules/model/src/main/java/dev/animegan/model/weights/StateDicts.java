@@ -8,8 +8,6 @@ import dev.animegan.model.train.Checkpoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -76,24 +74,6 @@ public final class StateDicts {
     return new DiscriminatorNet((int) first.size(0) * 2, stages);
   }
 
-  /** Wrong shapes, missing and unexpected keys of {@code state} for {@code net}; empty when they fit exactly. */
-  public static List<String> problems(Map<String, INDArray> state, dev.animegan.model.engine.Net net) {
-    List<String> problems = new ArrayList<>();
-    net.paramShapes().forEach((k, s) -> {
-      INDArray v = state.get(k);
-      if (v == null) {
-        problems.add("missing " + k + " " + Arrays.toString(s));
-      } else if (!Arrays.equals(v.shape(), s)) {
-        problems.add(k + " has shape " + Arrays.toString(v.shape()) + ", expected " + Arrays.toString(s));
-      }
-    });
-    List<String> unexpected = state.keySet().stream().filter(k -> !net.paramShapes().containsKey(k)).toList();
-    if (!unexpected.isEmpty()) {
-      problems.add("unexpected keys " + unexpected);
-    }
-    return problems;
-  }
-
   /** A discriminator state dict read from a {@code .pt} and checked against its own layout. */
   public static Map<String, INDArray> readDiscriminator(Path pt) throws IOException {
     Map<String, INDArray> state = PyTorchGeneratorImport.readStateDict(pt);
@@ -103,7 +83,7 @@ public final class StateDicts {
     } catch (IllegalArgumentException e) {
       throw new IOException(pt + ": " + e.getMessage());
     }
-    List<String> problems = problems(state, net);
+    List<String> problems = net.stateDictProblems(state);
     if (!problems.isEmpty()) {
       throw new IOException("Not a patch discriminator state dict: " + pt + ": " + String.join("; ", problems));
     }

@@ -1,21 +1,13 @@
 package dev.animegan.spark.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.animegan.model.train.LossWeights;
 import dev.animegan.model.train.Trainer;
-import dev.animegan.model.train.TrainerSettings;
-import dev.animegan.model.weights.KerasH5Writer;
-import dev.animegan.model.weights.PyTorchGeneratorImport;
-import dev.animegan.model.weights.StateDicts;
+import dev.animegan.model.weights.StepFixtures;
 import dev.animegan.spark.testing.SparkTestSession;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
@@ -40,23 +32,12 @@ class TwoWorkerStepEquivalenceTest {
   @TempDir
   Path dir;
 
-  private Path fixture(String name) throws Exception {
-    Path p = dir.resolve("fixtures").resolve(name);
-    if (!Files.exists(p)) {
-      Files.createDirectories(p.getParent());
-      try (InputStream in = TwoWorkerStepEquivalenceTest.class.getResourceAsStream("/pytorch/steps/" + name)) {
-        Files.copy(in, p);
-      }
-    }
-    return p;
-  }
-
-  private String minibatch(String prefix, int k) throws Exception {
+  private String minibatch(StepFixtures fx, String prefix, int k) throws Exception {
     INDArray[] f = new INDArray[4];
-    f[MinibatchExport.PHOTO] = Nd4j.createFromNpyFile(fixture(prefix + "photo_" + k + ".npy").toFile());
-    f[MinibatchExport.GRAY] = Nd4j.createFromNpyFile(fixture(prefix + "gray_" + k + ".npy").toFile());
-    f[MinibatchExport.ANIME] = Nd4j.createFromNpyFile(fixture(prefix + "anime_" + k + ".npy").toFile());
-    f[MinibatchExport.SMOOTH] = Nd4j.createFromNpyFile(fixture(prefix + "smooth_" + k + ".npy").toFile());
+    f[MinibatchExport.PHOTO] = fx.npy(prefix + "photo_" + k + ".npy");
+    f[MinibatchExport.GRAY] = fx.npy(prefix + "gray_" + k + ".npy");
+    f[MinibatchExport.ANIME] = fx.npy(prefix + "anime_" + k + ".npy");
+    f[MinibatchExport.SMOOTH] = fx.npy(prefix + "smooth_" + k + ".npy");
     Path p = dir.resolve("batches").resolve(prefix + "batch-" + k + ".mds");
     Files.createDirectories(p.getParent());
     new MultiDataSet(f, new INDArray[] {Nd4j.zeros(DataType.FLOAT, 2, 1)}).save(p.toFile());
@@ -67,20 +48,17 @@ class TwoWorkerStepEquivalenceTest {
   void twoAveragedWorkersEqualTheAverageOfTwoPyTorchReplicas() throws Exception {
     SparkSession spark = SparkTestSession.get();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Path h5 = dir.resolve("vgg19.h5");
-    KerasH5Writer.write(h5, KerasH5Writer.portableWeights(), true, Map.of());
-    TrainerSettings s = new TrainerSettings(4, 8, 1, 1, h5.toString(), false, 16, LossWeights.animeGanV1(), 1e-4, 8e-5,
-        1.6e-4, 0.5, 0.999, 42);
-    Trainer t = Trainer.fromNetworks(PyTorchGeneratorImport.readStateDict(fixture("g0.pt")),
-        StateDicts.readDiscriminator(fixture("d0.pt")), s);
+    StepFixtures fx = new StepFixtures(dir);
+    Trainer t = fx.initialTrainer();
+    long seed = t.settings().seed();
     GanTrainingHook.RoundAccumulators acc = new GanTrainingHook.RoundAccumulators(spark.sparkContext(), "equivalence.");
     for (GanTrainingHook.Mode mode : GanTrainingHook.Mode.values()) {
       boolean pre = mode == GanTrainingHook.Mode.PRETRAIN;
       SparkComputationGraph net = new SparkComputationGraph(jsc, t.prepare(pre), TrainRun.trainingMaster(2, 2, 1, 0,
-          dir.resolve("export-" + mode).toUri().toString(), s.seed(), List.of(new GanTrainingHook(mode, acc))));
+          dir.resolve("export-" + mode).toUri().toString(), seed, List.of(new GanTrainingHook(mode, acc))));
       for (int k = pre ? 0 : 3; k < (pre ? 3 : 6); k++) {
         acc.reset();
-        net.fitPathsMultiDataSet(jsc.parallelize(List.of(minibatch("", k), minibatch("w1_", k)), 2));
+        net.fitPathsMultiDataSet(jsc.parallelize(List.of(minibatch(fx, "", k), minibatch(fx, "w1_", k)), 2));
         assertEquals(2, acc.minibatches.value(), "one minibatch per worker in round " + k);
         if (pre) {
           t.pretrainGraphAdvanced(2);
@@ -89,26 +67,8 @@ class TwoWorkerStepEquivalenceTest {
         }
       }
     }
-    double g = compare("G", t.generatorParams(), PyTorchGeneratorImport.readStateDict(fixture("g2.pt")));
-    double d = compare("D", t.discriminatorParams().asMap(), PyTorchGeneratorImport.readStateDict(fixture("d2.pt")));
+    double g = StepFixtures.worstRelativeDifference("G", t.generatorParams(), fx.stateDict("g2.pt"));
+    double d = StepFixtures.worstRelativeDifference("D", t.discriminatorParams().asMap(), fx.stateDict("d2.pt"));
     LOG.info("two workers vs two averaged PyTorch replicas after 3 + 3 rounds: G {}, D {}", g, d);
-  }
-
-  private static double compare(String net, Map<String, INDArray> ours, Map<String, INDArray> theirs) {
-    assertEquals(theirs.keySet(), ours.keySet(), net);
-    double worst = 0;
-    String worstKey = "";
-    List<String> all = new ArrayList<>();
-    for (String k : theirs.keySet()) {
-      double rel = ours.get(k).sub(theirs.get(k)).amaxNumber().doubleValue()
-          / Math.max(1e-12, theirs.get(k).amaxNumber().doubleValue());
-      all.add(k + "=" + String.format(java.util.Locale.ROOT, "%.2g", rel));
-      if (rel > worst) {
-        worst = rel;
-        worstKey = k;
-      }
-    }
-    assertTrue(worst <= 1e-3, net + " " + worstKey + ": relative difference " + worst + " > 1e-3; all: " + all);
-    return worst;
   }
 }
