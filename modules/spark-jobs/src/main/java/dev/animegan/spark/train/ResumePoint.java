@@ -45,7 +45,10 @@ record ResumePoint(TrainJobResult.Lineage lineage, Trainer trainer, TrainState r
     if (!cfg.initFrom().isBlank()) {
       org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(cfg.initFrom());
       org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(hconf);
-      if (fs.exists(p) && fs.getFileStatus(p).isFile()) {
+      if (!fs.exists(p)) {
+        throw new InputError("No checkpoint folder or generator file at " + cfg.initFrom() + " (animegan.train-job.init-from)");
+      }
+      if (fs.getFileStatus(p).isFile()) {
         return GeneratorFileStart.resolve(cfg, settings, hconf);
       }
       try (RunCheckpoints.Local local = RunCheckpoints.verified(cfg.initFrom(), hconf)) {

@@ -105,6 +105,14 @@ class InitFromPyTorchTest {
   }
 
   @Test
+  void aMissingInitFromIsAnInputErrorNamingTheKey() {
+    Path missing = dir.resolve("no such.pt");
+    InputError e = assertThrows(InputError.class, () -> TrainJob.run(spark, TrainFixtures.config(
+        hocon(dir.resolve("run-missing").toString()), "animegan.train-job.init-from = \"" + missing + "\"")));
+    assertEquals("No checkpoint folder or generator file at " + missing + " (animegan.train-job.init-from)", e.getMessage());
+  }
+
+  @Test
   void aBrokenPtIsAnInputErrorNamingTheFile() throws Exception {
     Path bad = dir.resolve("truncated.pt");
     byte[] b = Files.readAllBytes(pt);
