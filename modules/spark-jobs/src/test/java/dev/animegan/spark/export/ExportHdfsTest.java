@@ -9,13 +9,12 @@ import dev.animegan.model.train.Trainer;
 import dev.animegan.model.train.TrainerSettings;
 import dev.animegan.model.weights.PyTorchGeneratorImport;
 import dev.animegan.model.weights.StateDicts;
+import dev.animegan.spark.testing.MiniHdfs;
 import dev.animegan.spark.testing.SparkTestSession;
-import java.io.File;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,20 +26,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class ExportHdfsTest {
   @TempDir
   static Path dir;
-  static MiniDFSCluster cluster;
+  static MiniHdfs cluster;
   static String hdfs;
 
   @BeforeAll
   static void startHdfs() throws Exception {
-    cluster = new MiniDFSCluster.Builder(new Configuration(), new File(dir.resolve("dfs").toString())).numDataNodes(1).build();
-    cluster.waitActive();
-    hdfs = "hdfs://localhost:" + cluster.getNameNodePort();
+    cluster = MiniHdfs.start(dir.resolve("dfs"));
+    hdfs = cluster.uri();
   }
 
   @AfterAll
   static void stopHdfs() {
     if (cluster != null) {
-      cluster.shutdown();
+      cluster.close();
     }
   }
 

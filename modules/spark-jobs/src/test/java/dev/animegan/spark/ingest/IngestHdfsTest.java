@@ -18,13 +18,12 @@ import dev.animegan.spark.infer.InferResult;
 import dev.animegan.spark.testing.OddNames;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.factory.Nd4j;
+import dev.animegan.spark.testing.MiniHdfs;
 import dev.animegan.spark.testing.SparkTestSession;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -36,21 +35,19 @@ import org.junit.jupiter.api.io.TempDir;
 class IngestHdfsTest {
   @TempDir
   static Path dir;
-  static MiniDFSCluster cluster;
+  static MiniHdfs cluster;
   static String hdfs;
 
   @BeforeAll
   static void startHdfs() throws Exception {
-    Configuration conf = new Configuration();
-    cluster = new MiniDFSCluster.Builder(conf, new File(dir.resolve("dfs").toString())).numDataNodes(1).build();
-    cluster.waitActive();
-    hdfs = "hdfs://localhost:" + cluster.getNameNodePort();
+    cluster = MiniHdfs.start(dir.resolve("dfs"));
+    hdfs = cluster.uri();
   }
 
   @AfterAll
   static void stopHdfs() {
     if (cluster != null) {
-      cluster.shutdown();
+      cluster.close();
     }
   }
 
@@ -87,7 +84,7 @@ class IngestHdfsTest {
     assertEquals(hdfs + "/in/photos/broken/half.jpg", q.get(0).getAs("path"));
     JsonNode json = new ObjectMapper().readTree(HadoopFiles.readString(hdfs + "/out/run1/_job_result.json", hconf));
     assertEquals(5, json.get("read").asLong());
-    assertTrue(cluster.getFileSystem().exists(new org.apache.hadoop.fs.Path("/out/run1/tiles/_SUCCESS")));
+    assertTrue(cluster.fileSystem().exists(new org.apache.hadoop.fs.Path("/out/run1/tiles/_SUCCESS")));
   }
 
   @Test
@@ -115,7 +112,7 @@ class IngestHdfsTest {
         "animegan.infer { model = \"" + model + "\", input = [\"" + root + "\"], output = \"" + hdfs
             + "/odd infer\", resize.max-long-side = 48, gallery-size = 2 }"))));
     assertEquals(OddNames.PORTABLE.size(), inf.written(), "nothing rejected: " + inf.rejectedByReason());
-    org.apache.hadoop.fs.FileSystem fs = cluster.getFileSystem();
+    org.apache.hadoop.fs.FileSystem fs = cluster.fileSystem();
     for (String n : OddNames.PORTABLE) {
       String out = n.toLowerCase(java.util.Locale.ROOT).endsWith(".jpg") ? n : n + ".jpg";
       org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(null, null, "/odd infer/images/" + out);
