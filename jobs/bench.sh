@@ -13,6 +13,9 @@
 #   jobs/bench.sh infer [--small N] [--large N] [spark options]
 #       the inference job on local[2]: 256² (resize mode) and 1024² (tile mode) images/s and MP/s,
 #       against the single-JVM Stylizer on the same images.
+#   jobs/bench.sh video [--seconds S] [--smoothing] [spark options]
+#       the video job on local[2] with the full-size generator on a 1280x720 25 fps pan clip made
+#       from a bundled photo: frames/s and video seconds per second at long sides 256 and 512.
 #   jobs/bench.sh all [--out FILE] [--quick]
 #       every benchmark above in turn (each in its own JVM), one JSON report with the machine's
 #       cores and sgemm rate (default FILE: bench-report.json; also printed).
@@ -65,6 +68,14 @@ case "$what" in
     master=()
     $has_master || master=(--master 'local[2]')
     animegan_submit_nd4j dev.animegan.spark.bench.InferBench animegan-bench-infer "${master[@]}" --driver-memory 4g "$@"
+    ;;
+  video)
+    has_master=false
+    for a in "$@"; do case "$a" in --master|--master=*) has_master=true ;; esac; done
+    master=()
+    $has_master || master=(--master 'local[2]')
+    (cd "$ANIMEGAN_ROOT" && animegan_submit_nd4j dev.animegan.spark.bench.VideoBench animegan-bench-video "${master[@]}" \
+      --driver-memory 4g "$@")
     ;;
   model)
     animegan_check_java

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole pipeline on the bundled sample data (data/sample), in Spark local mode:
-#   ingest -> pretrain -> adversarial train -> batch inference -> an HTML page
+#   ingest -> pretrain -> adversarial train -> batch inference -> video -> an HTML page
 # with a tiny, clearly labelled CPU budget (conf/demo.conf). Prints the page's absolute path last.
 # Usage: jobs/demo.sh [OUTPUT_DIR] [--set KEY=VALUE ...]   (default OUTPUT_DIR: ./demo-output)
 #   --set options apply to every stage, e.g. --set train.adversarial.epochs=1
@@ -33,6 +33,16 @@ rm -rf "$out/styled"
 "$root/jobs/infer.sh" --master "$master" --config "$root/conf/demo.conf" \
   --model "$out/run/generator.zip" --input "$root/data/sample/photos" --out "$out/styled" "$@"
 
+say "video: a 2-second pan over a sample photo -> $out/video"
+rm -rf "$out/video" "$out/clips"
+java_bin=java
+[ -n "${JAVA_HOME:-}" ] && java_bin="$JAVA_HOME/bin/java"
+"$java_bin" -cp "${ANIMEGAN_JOB_JAR:-$root/modules/dist/target/animegan-spark-job.jar}" dev.animegan.core.video.PanClip \
+  "$root/data/sample/photos/mate-backgrounds/$(ls "$root/data/sample/photos/mate-backgrounds" | grep -i '\.jpg$' | head -n 1)" \
+  "$out/clips/pan.mp4" 2 320 180 2>/dev/null
+"$root/jobs/video.sh" --master "$master" --config "$root/conf/demo.conf" \
+  --model "$out/run/generator.zip" --input "$out/clips" --out "$out/video" --temporal-smoothing 0.5 "$@"
+
 page="$out/index.html"
 {
   cat <<'HTML'
@@ -57,6 +67,8 @@ HTML
     n="$(basename "$f" -in.jpg)"
     echo "<figure><img src=\"styled/gallery/$n-in.jpg\" alt=\"input\"><img src=\"styled/gallery/$n-out.jpg\" alt=\"output\"></figure>"
   done
+  echo "<h2>Video: a 2-second pan over a sample photo, and its stylised version (with audio)</h2>"
+  echo "<video controls width=\"320\" src=\"clips/pan.mp4\"></video> <video controls width=\"320\" src=\"video/videos/pan.mp4\"></video>"
   echo "<h2>Training losses per averaging round</h2><img src=\"run/loss-plot.png\" alt=\"loss plot\">"
   echo "<h2>Sample grids (validation photos, generator outputs) after each epoch</h2>"
   for f in "$out"/run/samples/*.png; do
@@ -64,7 +76,7 @@ HTML
     echo "<figure><img src=\"run/samples/$(basename "$f")\" alt=\"$(basename "$f")\"><figcaption>$(basename "$f" .png)</figcaption></figure>"
   done
   echo "<h2>Results</h2><ul>"
-  for j in ingest/_job_result.json run/_job_result.json styled/_job_result.json; do
+  for j in ingest/_job_result.json run/_job_result.json styled/_job_result.json video/_job_result.json; do
     echo "<li><a href=\"$j\">$j</a></li>"
   done
   echo "</ul></body></html>"

@@ -28,7 +28,8 @@ public record InferConfig(
     boolean applyExifOrientation,
     long maxPixels,
     long maxFileBytes,
-    int filesPerTask) implements Serializable {
+    int filesPerTask,
+    boolean preserveColor) implements Serializable {
 
   public static final String SECTION = "animegan.infer";
 
@@ -104,7 +105,8 @@ public record InferConfig(
         r.intIn(s + "batch-size", 1, 1024), memoryBudget(r, config, s + "memory-budget"), r.enumOf(s + "format", Format.class), r.intIn(s + "jpeg-quality", 1, 100),
         r.intIn(s + "gallery-size", 0, 1000), r.color(s + "decode.background"), r.bool(s + "decode.apply-exif-orientation"),
         r.longIn(s + "limits.max-pixels", 64, 2_000_000_000L),
-        r.bytesIn(s + "limits.max-file-bytes", 1, IngestConfig.MAX_FILE_BYTES_LIMIT), r.intIn(s + "files-per-task", 1, 1_000_000));
+        r.bytesIn(s + "limits.max-file-bytes", 1, IngestConfig.MAX_FILE_BYTES_LIMIT), r.intIn(s + "files-per-task", 1, 1_000_000),
+        r.bool(s + "preserve-color"));
     r.throwIfProblems();
     return c;
   }

@@ -37,7 +37,9 @@ public final class JobCli {
     /** Comma-separated values; repeats add to the list. */
     LIST,
     /** NAME=V1[,V2]; repeats add names (and values to a name already given). */
-    NAMED_LIST
+    NAMED_LIST,
+    /** No value: sets the key to true ({@code --flag=false} sets it to false). */
+    SWITCH
   }
 
   /** A job flag and the config key it sets. */
@@ -49,7 +51,7 @@ public final class JobCli {
       StringBuilder sb = new StringBuilder();
       sb.append("Usage: ").append(script).append(' ').append(synopsis).append("\n\n").append(summary).append("\n\nJob options:\n");
       for (Flag f : flags) {
-        line(sb, f.name() + " " + f.metavar(), f.help() + " (" + f.key() + ")");
+        line(sb, f.kind() == Kind.SWITCH ? f.name() : f.name() + " " + f.metavar(), f.help() + " (" + f.key() + ")");
       }
       line(sb, "--config FILE", "HOCON file with an animegan { ... } section; flags override it");
       line(sb, "--set KEY=VALUE", "any config key, e.g. --set ingest.crop.mode=grid; repeatable");
@@ -104,6 +106,15 @@ public final class JobCli {
           }
           if (!arg.equals("--config") && !arg.equals("--set") && !byName.containsKey(arg)) {
             throw new UsageError("unknown option " + arg);
+          }
+          Flag sw = byName.get(arg);
+          if (sw != null && sw.kind() == Kind.SWITCH) {
+            if (inline != null && !inline.equals("true") && !inline.equals("false")) {
+              throw new UsageError("option " + arg + " takes no value (or =true / =false), got '" + inline + "'");
+            }
+            overrides = ConfigFactory.empty().withValue(sw.key(), ConfigValueFactory.fromAnyRef(!"false".equals(inline)))
+                .withFallback(overrides);
+            continue;
           }
           String value = inline;
           if (value == null) {

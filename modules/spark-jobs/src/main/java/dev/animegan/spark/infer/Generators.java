@@ -1,5 +1,9 @@
 package dev.animegan.spark.infer;
 
+import dev.animegan.core.infer.BudgetedStylizer;
+import dev.animegan.core.infer.MemoryBudget;
+import dev.animegan.model.GeneratorMemory;
+import dev.animegan.model.GeneratorTileModel;
 import dev.animegan.model.Stylizer;
 import dev.animegan.spark.common.ExecutorPool;
 import dev.animegan.spark.common.HadoopFiles;
@@ -20,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * network per concurrently running task is loaded and then reused by every later task and
  * partition on that executor (networks are not thread-safe, so tasks borrow and give back).
  */
-final class Generators {
+public final class Generators {
   private static final Logger LOG = LoggerFactory.getLogger(Generators.class);
   private static final Map<String, java.nio.file.Path> LOCAL = new ConcurrentHashMap<>();
   private static final ExecutorPool<String, ComputationGraph> POOL = new ExecutorPool<>();
@@ -28,7 +32,7 @@ final class Generators {
 
   private Generators() {}
 
-  static ComputationGraph borrow(String model, SerializableHadoopConf conf) {
+  public static ComputationGraph borrow(String model, SerializableHadoopConf conf) {
     return POOL.borrow(model, m -> {
       try {
         ComputationGraph loaded = Stylizer.load(local(m, conf)).generator();
@@ -41,7 +45,7 @@ final class Generators {
     });
   }
 
-  static void giveBack(String model, ComputationGraph g) {
+  public static void giveBack(String model, ComputationGraph g) {
     POOL.giveBack(model, g);
   }
 
@@ -61,4 +65,32 @@ final class Generators {
       }
     });
   }
+
+  /**
+   * A runner for one task: the generator within the memory budget of this executor's task slots
+   * ({@code memoryBudget} 0 = auto); generator calls wait while a decode large enough to fill the
+   * heap runs ({@link dev.animegan.core.image.DecodeGate}).
+   */
+  public static BudgetedStylizer runner(ComputationGraph generator, long memoryBudget, int batchSize, int tileSize,
+      int tileOverlap, String budgetKey) {
+    int base = GeneratorMemory.base(generator);
+    int tasks = ExecutorSlots.concurrentTasks();
+    MemoryBudget budget = GeneratorMemory.budget(memoryBudget, base, tasks);
+    if (BUDGET_LOGGED.compareAndSet(false, true)) {
+      LOG.info("inference memory budget: {} per task ({}; {} tasks at once): {} pixels per generator call (base {}, {} "
+          + "bytes per pixel)", MemoryBudget.human(budget.bytes()), memoryBudget == 0
+              ? "auto, from JavaCPP's cap " + MemoryBudget.human(org.bytedeco.javacpp.Pointer.maxPhysicalBytes())
+                  + " and a heap of " + MemoryBudget.human(Runtime.getRuntime().maxMemory())
+              : budgetKey, tasks, budget.pixelsPerCall(), base, budget.bytesPerPixel());
+    }
+    GeneratorTileModel model = new GeneratorTileModel(generator);
+    dev.animegan.core.infer.TileModel gated = (tiles, w, h) -> {
+      try (dev.animegan.core.image.DecodeGate.Permit permit = dev.animegan.core.image.DecodeGate.shared()) {
+        return model.apply(tiles, w, h);
+      }
+    };
+    return new BudgetedStylizer(gated, budget, batchSize, tileSize, tileOverlap, GeneratorMemory::recover, budgetKey);
+  }
+
+  private static final java.util.concurrent.atomic.AtomicBoolean BUDGET_LOGGED = new java.util.concurrent.atomic.AtomicBoolean();
 }

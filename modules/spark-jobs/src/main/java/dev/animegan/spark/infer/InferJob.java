@@ -67,7 +67,9 @@ public final class InferJob {
           new JobCli.Flag("--input", "PATH[,PATH]", JobCli.Kind.LIST, "animegan.infer.input", "input folders, globs or tables"),
           new JobCli.Flag("--out", "PATH", JobCli.Kind.VALUE, "animegan.infer.output", "output root"),
           new JobCli.Flag("--mode", "MODE", JobCli.Kind.VALUE, "animegan.infer.mode", "resize | tile"),
-          new JobCli.Flag("--format", "FORMAT", JobCli.Kind.VALUE, "animegan.infer.format", "jpeg | png")));
+          new JobCli.Flag("--format", "FORMAT", JobCli.Kind.VALUE, "animegan.infer.format", "jpeg | png"),
+          new JobCli.Flag("--preserve-color", "", JobCli.Kind.SWITCH, "animegan.infer.preserve-color",
+              "keep each input's colour statistics in its output")));
 
   private InferJob() {}
 
@@ -233,7 +235,7 @@ public final class InferJob {
   }
 
   /** The fully qualified folder an input's relative paths start from: the input itself, or a glob's fixed prefix. */
-  static Path qualifiedBase(String input, Configuration hconf) throws IOException {
+  public static Path qualifiedBase(String input, Configuration hconf) throws IOException {
     String fixed = input;
     int glob = indexOfGlob(input);
     if (glob >= 0) {

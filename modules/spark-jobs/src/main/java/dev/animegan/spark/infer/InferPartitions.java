@@ -9,11 +9,9 @@ import dev.animegan.core.image.Resampler;
 import dev.animegan.core.image.ResizeFilter;
 import dev.animegan.core.image.RgbImage;
 import dev.animegan.core.infer.BudgetedStylizer;
-import dev.animegan.core.infer.MemoryBudget;
 import dev.animegan.core.infer.ResizePlan;
 import dev.animegan.core.memory.OutOfMemory;
 import dev.animegan.model.GeneratorMemory;
-import dev.animegan.model.GeneratorTileModel;
 import dev.animegan.spark.common.FilePaths;
 import dev.animegan.spark.common.HadoopFiles;
 import dev.animegan.spark.common.ReportAccumulator;
@@ -234,28 +232,9 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
 
   /** The per-task runner: the generator within the memory budget of this executor's task slots. */
   private BudgetedStylizer runner(ComputationGraph generator) {
-    int base = GeneratorMemory.base(generator);
-    int tasks = ExecutorSlots.concurrentTasks();
-    MemoryBudget budget = GeneratorMemory.budget(cfg.memoryBudget(), base, tasks);
-    if (BUDGET_LOGGED.compareAndSet(false, true)) {
-      LOG.info("inference memory budget: {} per task ({}; {} tasks at once): {} pixels per generator call (base {}, {} "
-          + "bytes per pixel)", MemoryBudget.human(budget.bytes()), cfg.autoMemoryBudget()
-              ? "auto, from JavaCPP's cap " + MemoryBudget.human(org.bytedeco.javacpp.Pointer.maxPhysicalBytes())
-                  + " and a heap of " + MemoryBudget.human(Runtime.getRuntime().maxMemory())
-              : "animegan.infer.memory-budget", tasks, budget.pixelsPerCall(), base, budget.bytesPerPixel());
-    }
-    GeneratorTileModel model = new GeneratorTileModel(generator);
-    // generator calls wait while a decode large enough to fill the heap runs (DecodeGate)
-    dev.animegan.core.infer.TileModel gated = (tiles, w, h) -> {
-      try (dev.animegan.core.image.DecodeGate.Permit permit = dev.animegan.core.image.DecodeGate.shared()) {
-        return model.apply(tiles, w, h);
-      }
-    };
-    return new BudgetedStylizer(gated, budget, cfg.batchSize(), cfg.tileSize(),
-        cfg.tileOverlap(), GeneratorMemory::recover, InferConfig.SECTION + ".memory-budget");
+    return Generators.runner(generator, cfg.memoryBudget(), cfg.batchSize(), cfg.tileSize(), cfg.tileOverlap(),
+        InferConfig.SECTION + ".memory-budget");
   }
-
-  private static final java.util.concurrent.atomic.AtomicBoolean BUDGET_LOGGED = new java.util.concurrent.atomic.AtomicBoolean();
 
   private void finish(Pending p, BudgetedStylizer.Result result, Path target, Configuration hconf, InferReport report,
       List<Row> out) {
@@ -265,6 +244,9 @@ final class InferPartitions implements MapPartitionsFunction<Row, Row> {
       return;
     }
     RgbImage styled = ((BudgetedStylizer.Done) result).image();
+    if (cfg.preserveColor()) {
+      styled = dev.animegan.core.image.ColorPreservation.apply(p.input != null ? p.input : p.original, styled);
+    }
     try {
       byte[] encoded = encode(styled, cfg.format(), cfg.jpegQuality());
       if (cfg.outputKind() == InferConfig.OutputKind.FILES) {

@@ -19,7 +19,8 @@ class JobCliTest {
       List.of(
           new JobCli.Flag("--photos", "PATH[,PATH]", JobCli.Kind.LIST, "animegan.ingest.photos", "photos"),
           new JobCli.Flag("--anime", "STYLE=PATH[,PATH]", JobCli.Kind.NAMED_LIST, "animegan.ingest.anime", "anime"),
-          new JobCli.Flag("--out", "PATH", JobCli.Kind.VALUE, "animegan.ingest.output", "output")));
+          new JobCli.Flag("--out", "PATH", JobCli.Kind.VALUE, "animegan.ingest.output", "output"),
+          new JobCli.Flag("--fast", "", JobCli.Kind.SWITCH, "animegan.ingest.fast", "a switch")));
 
   private record Run(int code, String out, String err) {}
 
@@ -52,11 +53,20 @@ class JobCliTest {
   }
 
   @Test
+  void switchesTakeNoValue() {
+    assertTrue(JobCli.parse(SPEC, new String[] {"--fast", "--out", "/o"}).overrides().getBoolean("animegan.ingest.fast"));
+    assertEquals(false, JobCli.parse(SPEC, new String[] {"--fast=false"}).overrides().getBoolean("animegan.ingest.fast"));
+    assertEquals("option --fast takes no value (or =true / =false), got 'yes'",
+        assertThrows(UsageError.class, () -> JobCli.parse(SPEC, new String[] {"--fast=yes"})).getMessage());
+  }
+
+  @Test
   void helpPrintsUsageAndExitsZero() {
     Run r = run("--help");
     assertEquals(JobCli.OK, r.code());
     assertTrue(r.out().startsWith("Usage: jobs/ingest.sh --out PATH\n\nTest job.\n\nJob options:\n"), r.out());
     assertTrue(r.out().contains("  --photos PATH[,PATH]         photos (animegan.ingest.photos)\n"), r.out());
+    assertTrue(r.out().contains("  --fast                       a switch (animegan.ingest.fast)\n"), r.out());
     assertTrue(r.out().contains("Exit codes: 0 success, 1 job failure, 2 usage or configuration error."));
   }
 

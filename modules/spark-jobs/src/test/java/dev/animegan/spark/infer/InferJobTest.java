@@ -122,6 +122,31 @@ class InferJobTest {
     assertTrue(json.contains("\"written\" : 7"), json);
   }
 
+  /** --preserve-color: the outputs' colour statistics move to the inputs' (the random generator's are far off). */
+  @Test
+  void preserveColorGivesOutputsTheInputsColourStatistics() throws Exception {
+    Path plain = dir.resolve("out-colour-off");
+    Path kept = dir.resolve("out-colour-on");
+    InferJob.run(spark, config(plain.toString(), "gallery-size = 0", "format = png"));
+    InferResult r = InferJob.run(spark, config(kept.toString(), "gallery-size = 0", "format = png", "preserve-color = true"));
+    assertEquals(7, r.written());
+    for (String name : List.of("python3-skimage/rocket.jpg", "python3-skimage/chelsea.png")) {
+      RgbImage in = decode(photos.resolve(name));
+      double[] want = dev.animegan.core.image.ColorPreservation.statistics(in);
+      String outName = "images/" + InferPartitions.outputName(name, InferConfig.Format.PNG);
+      double[] off = dev.animegan.core.image.ColorPreservation.statistics(decode(plain.resolve(outName)));
+      double[] on = dev.animegan.core.image.ColorPreservation.statistics(decode(kept.resolve(outName)));
+      assertEquals(want[0], on[0], 3.0, name + ": L* mean");
+      for (int k : new int[] {2, 4}) {
+        assertEquals(want[k], on[k], 3.0, name + ": chroma mean " + k + " (without: " + off[k] + ")");
+      }
+      for (int k : new int[] {3, 5}) {
+        assertTrue(Math.abs(want[k] - on[k]) <= Math.max(3.0, 0.25 * Math.abs(want[k] - off[k])),
+            name + ": chroma spread " + k + " " + on[k] + " vs input " + want[k] + " (without: " + off[k] + ")");
+      }
+    }
+  }
+
   @Test
   void imagesThatFitNoMemoryBudgetAreQuarantinedAndTheJobGoesOn() throws Exception {
     Path out = dir.resolve("out-budget");

@@ -1,0 +1,175 @@
+package dev.animegan.core.video;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.animegan.core.image.RgbImage;
+import dev.animegan.core.testing.TestClips;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VideoIoTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void probeFindsEveryFrameAndKeyframe() throws Exception {
+    Path clip = TestClips.write(dir.resolve("a.mp4"), TestClips.mp4(96, 64, 2.4));
+    VideoInfo info = VideoProbe.probe(clip, 1_000_000);
+    assertEquals(96, info.width());
+    assertEquals(64, info.height());
+    assertEquals(60, info.frames());
+    assertEquals(25, info.fpsNum());
+    assertEquals(1, info.fpsDen());
+    assertEquals(1, info.audioStreams());
+    assertArrayEquals(new int[] {0, 12, 24, 36, 48}, info.keyframes());
+    assertEquals(2.4, info.seconds(), 1e-9);
+  }
+
+  @Test
+  void aRangeDecodesToTheSameFramesAsAFullDecode() throws Exception {
+    Path clip = TestClips.write(dir.resolve("a.mp4"), TestClips.mp4(96, 64, 2.4));
+    VideoInfo info = VideoProbe.probe(clip, 1_000_000);
+    List<RgbImage> all = new ArrayList<>();
+    assertEquals(60, FrameReader.read(clip, info.framePtsMicros(), 0, 60, (i, img) -> {
+      assertEquals(all.size(), i);
+      all.add(img);
+    }));
+    List<Integer> seen = new ArrayList<>();
+    assertEquals(17, FrameReader.read(clip, info.framePtsMicros(), 24, 41, (i, img) -> {
+      seen.add(i);
+      assertEquals(all.get(i), img, "frame " + i);
+    }));
+    assertEquals(24, seen.get(0));
+    assertEquals(40, seen.get(seen.size() - 1));
+  }
+
+  @Test
+  void segmentsEncodeAndConcatenateWithTheOriginalAudio() throws Exception {
+    Path clip = TestClips.write(dir.resolve("a.mp4"), TestClips.mp4(96, 64, 2.4));
+    VideoInfo info = VideoProbe.probe(clip, 1_000_000);
+    List<SegmentPlan.Segment> plan = SegmentPlan.plan(info.keyframes(), info.frames(), 25, 1, 1.0, 0);
+    assertEquals(List.of(0, 36), plan.stream().map(SegmentPlan.Segment::start).toList());
+    List<Path> segments = new ArrayList<>();
+    for (SegmentPlan.Segment s : plan) {
+      Path p = dir.resolve("seg" + s.index() + ".mp4");
+      try (SegmentEncoder enc = new SegmentEncoder(p, 96, 64, 25, 1, new SegmentEncoder.Settings(0, "ultrafast"))) {
+        FrameReader.read(clip, info.framePtsMicros(), s.start(), s.end(), (i, img) -> enc.write(img));
+        assertEquals(s.frames(), enc.frames());
+      }
+      segments.add(p);
+    }
+    Path out = dir.resolve("out.mp4");
+    VideoMuxer.Result r = VideoMuxer.mux(segments, clip, info.framePtsMicros()[0], 25, 1, out);
+    assertEquals(60, r.frames());
+    assertEquals(1, r.audioStreams());
+    VideoInfo o = VideoProbe.probe(out, 1_000_000);
+    assertEquals(60, o.frames());
+    assertEquals(25, o.fpsNum() / o.fpsDen());
+    assertEquals(1, o.audioStreams());
+    assertEquals(info.seconds(), o.seconds(), 0.1);
+    List<RgbImage> in = new ArrayList<>();
+    FrameReader.read(clip, info.framePtsMicros(), 0, 60, (i, img) -> in.add(img));
+    double[] worst = {99};
+    FrameReader.read(out, o.framePtsMicros(), 0, 60, (i, img) -> worst[0] = Math.min(worst[0], psnr(in.get(i), img)));
+    assertTrue(worst[0] > 30, "worst frame PSNR " + worst[0]);
+  }
+
+  private static String rejection(Path f) {
+    try {
+      VideoProbe.probe(f, 1_000_000);
+      return "accepted";
+    } catch (VideoRejected e) {
+      return e.reason().code() + ": " + e.getMessage();
+    }
+  }
+
+  @Test
+  void badFilesAreRejectedWithAReason() throws Exception {
+    Path empty = java.nio.file.Files.write(dir.resolve("empty.mp4"), new byte[0]);
+    Path text = java.nio.file.Files.write(dir.resolve("notes.mkv"), "just text".getBytes());
+    Path audio = TestClips.audioOnly(dir.resolve("tone.mp4"), 1.0);
+    Path clip = TestClips.write(dir.resolve("a.mp4"), TestClips.mp4(96, 64, 2.4));
+    byte[] whole = java.nio.file.Files.readAllBytes(clip);
+    Path cut = java.nio.file.Files.write(dir.resolve("cut.mp4"), java.util.Arrays.copyOf(whole, 5000));
+    assertEquals("empty: file is empty (0 bytes)", rejection(empty));
+    assertTrue(rejection(text).startsWith("corrupt: FFmpeg cannot read it: "), rejection(text));
+    assertEquals("no_video_stream: no video stream (audio only: 1 audio stream)", rejection(audio));
+    // the recorder writes the index (moov) last: the cut file has only part of its 'mdat' box
+    long[] mdat = mdat(whole);
+    assertEquals("truncated: the file ends inside its 'mdat' box: " + (5000 - mdat[0]) + " of " + mdat[1]
+        + " bytes present (cut short?)", rejection(cut));
+  }
+
+  @Test
+  void aFastStartFileCutShortIsTruncatedAfterItsLastCompleteFrame() throws Exception {
+    Path clip = TestClips.write(dir.resolve("a.mp4"), TestClips.mp4(96, 64, 2.4));
+    VideoInfo info = VideoProbe.probe(clip, 1_000_000);
+    Path seg = dir.resolve("seg.mp4");
+    try (SegmentEncoder enc = new SegmentEncoder(seg, 96, 64, 25, 1, new SegmentEncoder.Settings(18, "ultrafast"))) {
+      FrameReader.read(clip, info.framePtsMicros(), 0, 60, (i, img) -> enc.write(img));
+    }
+    Path out = dir.resolve("fast.mp4"); // index first (+faststart)
+    VideoMuxer.mux(List.of(seg), null, 0, 25, 1, out);
+    byte[] whole = java.nio.file.Files.readAllBytes(out);
+    Path cut = java.nio.file.Files.write(dir.resolve("fastcut.mp4"), java.util.Arrays.copyOf(whole, whole.length * 2 / 3));
+    String r = rejection(cut);
+    assertTrue(r.matches("truncated: the file ends after \\d+ of its 60 video frames"), r);
+  }
+
+  @Test
+  void matroskaAndAviProbeToo() throws Exception {
+    Path mkv = TestClips.write(dir.resolve("b.mkv"), new TestClips.Spec("mkv", 80, 64, 30000, 1001, 2.0, 15, true));
+    VideoInfo m = VideoProbe.probe(mkv, 1_000_000);
+    assertEquals(60, m.frames());
+    assertEquals(30000, m.fpsNum());
+    assertEquals(1001, m.fpsDen());
+    assertArrayEquals(new int[] {0, 15, 30, 45}, m.keyframes());
+    Path avi = TestClips.write(dir.resolve("c.avi"), new TestClips.Spec("avi", 64, 48, 25, 1, 2.0, 10, true));
+    VideoInfo a = VideoProbe.probe(avi, 1_000_000);
+    assertEquals(50, a.frames());
+    assertEquals(1, a.audioStreams());
+    List<Integer> seen = new ArrayList<>();
+    FrameReader.read(avi, a.framePtsMicros(), 20, 30, (i, img) -> seen.add(i));
+    assertEquals(List.of(20, 21, 22, 23, 24, 25, 26, 27, 28, 29), seen);
+    assertEquals("too_large: more than 40 frames (animegan.video.limits.max-frames)", tooMany(avi));
+  }
+
+  private static String tooMany(Path f) {
+    try {
+      VideoProbe.probe(f, 40);
+      return "accepted";
+    } catch (VideoRejected e) {
+      return e.reason().code() + ": " + e.getMessage();
+    }
+  }
+
+  /** {offset, size} of the first 'mdat' box of an MP4 written moov-last (ftyp, free, mdat, ...). */
+  private static long[] mdat(byte[] mp4) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(mp4);
+    int pos = 0;
+    while (pos + 8 <= mp4.length) {
+      long size = b.getInt(pos) & 0xFFFFFFFFL;
+      String type = new String(mp4, pos + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+      if (type.equals("mdat")) {
+        return new long[] {pos, size};
+      }
+      pos += (int) size;
+    }
+    throw new AssertionError("no mdat");
+  }
+
+  static double psnr(RgbImage a, RgbImage b) {
+    double se = 0;
+    for (int i = 0; i < a.data().length; i++) {
+      double d = (a.data()[i] & 0xFF) - (b.data()[i] & 0xFF);
+      se += d * d;
+    }
+    double mse = se / a.data().length;
+    return mse == 0 ? 99 : 10 * Math.log10(255.0 * 255.0 / mse);
+  }
+}

@@ -1,0 +1,232 @@
+package dev.animegan.spark.video;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.animegan.core.config.VideoConfig;
+import dev.animegan.core.image.ColorPreservation;
+import dev.animegan.core.image.Resampler;
+import dev.animegan.core.image.ResizeFilter;
+import dev.animegan.core.image.RgbImage;
+import dev.animegan.core.infer.BudgetedStylizer;
+import dev.animegan.core.video.FlickerMeter;
+import dev.animegan.core.video.FrameReader;
+import dev.animegan.core.video.SegmentEncoder;
+import dev.animegan.core.video.TemporalSmoother;
+import dev.animegan.core.video.VideoInfo;
+import dev.animegan.core.video.VideoMuxer;
+import dev.animegan.core.video.VideoProbe;
+import dev.animegan.core.video.VideoRejected;
+import dev.animegan.spark.common.FilePaths;
+import dev.animegan.spark.common.HadoopFiles;
+import dev.animegan.spark.common.SerializableHadoopConf;
+import dev.animegan.spark.infer.Generators;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The video job's executor side: probe a video, stylise a segment, join a video's segments. */
+final class VideoTasks {
+  private static final Logger LOG = LoggerFactory.getLogger(VideoTasks.class);
+  static final String TMP_SUFFIX = ".animegan-tmp";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private VideoTasks() {}
+
+  // ------------------------------------------------------------------ probe
+
+  static VideoWork.Probed probe(VideoWork.Input in, VideoConfig cfg, Configuration conf) {
+    if (in.length > cfg.maxFileBytes()) {
+      return VideoWork.Probed.rejected(in, VideoRejected.Reason.TOO_LARGE.code(), String.format(Locale.ROOT,
+          "file is %.1f MiB, over the limit of %.1f MiB (animegan.video.limits.max-file-bytes)", in.length / 1048576.0,
+          cfg.maxFileBytes() / 1048576.0));
+    }
+    java.nio.file.Path local;
+    try {
+      local = LocalVideos.local(in.uri, conf);
+    } catch (IOException | RuntimeException e) {
+      return VideoWork.Probed.rejected(in, VideoRejected.Reason.READ_ERROR.code(), "cannot read file: " + e);
+    }
+    try {
+      VideoInfo v = VideoProbe.probe(local, cfg.maxFrames());
+      LOG.info("video {}: {}", in.display, v);
+      return new VideoWork.Probed(in, null, null, v.width(), v.height(), v.fpsNum(), v.fpsDen(), v.framePtsMicros(),
+          v.keyframes(), v.audioStreams(), v.codec());
+    } catch (VideoRejected e) {
+      LOG.warn("video {}: rejected ({}): {}", in.display, e.reason().code(), e.getMessage());
+      return VideoWork.Probed.rejected(in, e.reason().code(), e.getMessage());
+    }
+  }
+
+  // ------------------------------------------------------------------ segments
+
+  /** The file names of a committed segment in its folder: the video and its stats. */
+  static Path segmentFile(VideoWork.Segment s) {
+    return FilePaths.child(new Path(s.folder), s.name() + ".mp4");
+  }
+
+  static Path statsFile(String folder, int index) {
+    return FilePaths.child(new Path(folder), String.format(Locale.ROOT, "%05d", index) + ".json");
+  }
+
+  /** Stylises and encodes one segment unless it is already committed; its stats file is written last. */
+  static VideoWork.SegmentDone segment(VideoWork.Segment s, VideoConfig cfg, SerializableHadoopConf conf)
+      throws Exception {
+    Configuration hconf = conf.get();
+    Path stats = statsFile(s.folder, s.index);
+    FileSystem fs = HadoopFiles.dataFs(stats, hconf);
+    if (fs.exists(stats) && fs.exists(segmentFile(s))) {
+      try (InputStream in = fs.open(stats)) {
+        Map<?, ?> m = JSON.readValue(in, Map.class);
+        LOG.info("video {}: segment {} (frames {}..{}) already committed", s.input.display, s.index, s.start, s.end - 1);
+        return new VideoWork.SegmentDone(s.folder, s.index, ((Number) m.get("frames")).intValue(), true,
+            new FlickerMeter.Sums(((Number) m.get("pairs")).longValue(), ((Number) m.get("pixels")).longValue(),
+                ((Number) m.get("staticPixels")).longValue(), ((Number) m.get("input")).doubleValue(),
+                ((Number) m.get("raw")).doubleValue(), ((Number) m.get("output")).doubleValue()));
+      }
+    }
+    long t0 = System.nanoTime();
+    java.nio.file.Path video = LocalVideos.local(s.input.uri, hconf);
+    java.nio.file.Path tmp = Files.createTempFile("animegan-segment-", ".mp4");
+    ComputationGraph generator = Generators.borrow(cfg.model(), conf);
+    FlickerMeter flicker = new FlickerMeter();
+    int written;
+    try (TemporalSmoother smoother = new TemporalSmoother(cfg.temporalSmoothing());
+        SegmentEncoder encoder = new SegmentEncoder(tmp, s.outWidth, s.outHeight, s.fpsNum, s.fpsDen,
+            new SegmentEncoder.Settings(cfg.crf(), cfg.preset()))) {
+      BudgetedStylizer runner = Generators.runner(generator, cfg.memoryBudget(), cfg.batchSize(), cfg.tileSize(),
+          cfg.tileOverlap(), VideoConfig.SECTION + ".memory-budget");
+      List<Integer> indices = new ArrayList<>();
+      List<RgbImage> batch = new ArrayList<>();
+      FrameSink sink = (index, styled, input) -> {
+        RgbImage raw = cfg.preserveColor() ? ColorPreservation.apply(input, styled) : styled;
+        RgbImage out = smoother.apply(input, raw);
+        flicker.add(input, raw, out, index >= s.start);
+        if (index >= s.start) {
+          encoder.write(out);
+        }
+      };
+      int decoded = FrameReader.read(video, s.pts, s.ptsFirst, s.decodeFrom, s.end, (index, frame) -> {
+        if (index < s.warmupFrom) {
+          return; // decoded only to reach the segment's frames
+        }
+        RgbImage input = frame.width() == s.outWidth && frame.height() == s.outHeight ? frame
+            : Resampler.resize(frame, s.outWidth, s.outHeight, ResizeFilter.LANCZOS);
+        indices.add(index);
+        batch.add(input);
+        if (batch.size() >= cfg.batchSize()) {
+          flush(runner, indices, batch, sink, s);
+        }
+      });
+      flush(runner, indices, batch, sink, s);
+      written = encoder.frames();
+      if (decoded < s.end - s.decodeFrom || written != s.end - s.start) {
+        throw new IOException("segment " + s.index + " of " + s.input.display + ": decoded " + decoded + " of "
+            + (s.end - s.decodeFrom) + " frames, wrote " + written + " of " + (s.end - s.start));
+      }
+    } finally {
+      Generators.giveBack(cfg.model(), generator);
+    }
+    try {
+      commit(tmp, segmentFile(s), hconf);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    FlickerMeter.Sums sums = flicker.sums();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("frames", written);
+    m.put("pairs", sums.pairs());
+    m.put("pixels", sums.pixels());
+    m.put("staticPixels", sums.staticPixels());
+    m.put("input", sums.input());
+    m.put("raw", sums.raw());
+    m.put("output", sums.output());
+    HadoopFiles.writeAtomically(fs, stats, TMP_SUFFIX, o -> o.write(JSON.writeValueAsBytes(m)));
+    double secs = (System.nanoTime() - t0) / 1e9;
+    LOG.info("video {}: segment {} done: frames {}..{} ({} written, {} warm-up) at {}x{} in {} s ({} frames/s)",
+        s.input.display, s.index, s.start, s.end - 1, written, s.start - s.warmupFrom, s.outWidth, s.outHeight,
+        String.format(Locale.ROOT, "%.1f", secs), String.format(Locale.ROOT, "%.2f", (s.end - s.warmupFrom) / secs));
+    return new VideoWork.SegmentDone(s.folder, s.index, written, false, sums);
+  }
+
+  @FunctionalInterface
+  private interface FrameSink {
+    void frame(int index, RgbImage styled, RgbImage input) throws Exception;
+  }
+
+  private static void flush(BudgetedStylizer runner, List<Integer> indices, List<RgbImage> batch, FrameSink sink,
+      VideoWork.Segment s) throws Exception {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<BudgetedStylizer.Result> styled = runner.whole(batch);
+    for (int i = 0; i < batch.size(); i++) {
+      if (styled.get(i) instanceof BudgetedStylizer.DoesNotFit d) {
+        throw new IOException("frame " + indices.get(i) + " of " + s.input.display + ": " + d.message());
+      }
+      sink.frame(indices.get(i), ((BudgetedStylizer.Done) styled.get(i)).image(), batch.get(i));
+    }
+    indices.clear();
+    batch.clear();
+  }
+
+  /** Copies a local file to {@code target} through a temporary sibling and a rename. */
+  static void commit(java.nio.file.Path local, Path target, Configuration hconf) throws IOException {
+    FileSystem fs = HadoopFiles.dataFs(target, hconf);
+    fs.mkdirs(target.getParent());
+    HadoopFiles.writeAtomically(fs, target, TMP_SUFFIX, (OutputStream o) -> Files.copy(local, o));
+  }
+
+  // ------------------------------------------------------------------ mux
+
+  /** Joins a video's committed segments with its audio into {@code videos/<rel>.mp4}, then removes the segments. */
+  static VideoWork.Muxed mux(VideoWork.Mux m, String videosRoot, Configuration hconf) throws Exception {
+    Path target = FilePaths.child(new Path(videosRoot), m.input.outRel);
+    Path folder = new Path(m.folder);
+    FileSystem fs = HadoopFiles.dataFs(folder, hconf);
+    java.nio.file.Path work = Files.createTempDirectory("animegan-mux-");
+    try {
+      List<java.nio.file.Path> parts = new ArrayList<>();
+      for (int i = 0; i < m.segments; i++) {
+        Path p = FilePaths.child(folder, String.format(Locale.ROOT, "%05d", i) + ".mp4");
+        if (HadoopFiles.isLocal(fs)) {
+          parts.add(java.nio.file.Paths.get(fs.makeQualified(p).toUri()));
+        } else {
+          java.nio.file.Path local = work.resolve(i + ".mp4");
+          try (InputStream in = fs.open(p)) {
+            Files.copy(in, local);
+          }
+          parts.add(local);
+        }
+      }
+      java.nio.file.Path audio = m.audioStreams > 0 ? LocalVideos.local(m.input.uri, hconf) : null;
+      java.nio.file.Path out = work.resolve("out.mp4");
+      VideoMuxer.Result r = VideoMuxer.mux(parts, audio, m.startMicros, m.fpsNum, m.fpsDen, out);
+      if (r.frames() != m.frames) {
+        throw new IOException(m.input.display + ": joined " + r.frames() + " frames, expected " + m.frames);
+      }
+      if (!r.droppedAudio().isEmpty()) {
+        LOG.warn("video {}: audio left out, its codec cannot go into MP4: {}", m.input.display, r.droppedAudio());
+      }
+      commit(out, target, hconf);
+      fs.delete(folder, true);
+      LOG.info("video {}: written {} ({} frames, {} audio stream(s))", m.input.display, target, r.frames(),
+          r.audioStreams());
+      return new VideoWork.Muxed(m.input.outRel, r.frames(), r.audioStreams(), String.join(", ", r.droppedAudio()));
+    } finally {
+      try (var files = Files.walk(work)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+}
