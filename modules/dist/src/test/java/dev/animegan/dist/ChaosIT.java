@@ -205,6 +205,65 @@ class ChaosIT {
     }
   }
 
+  // ---------------------------------------------------------------- video
+
+  private static String[] videoArgs(Path model, Path in, Path out) {
+    return new String[] {"--master", "local[2]", "--model", model.toString(), "--input", in.toString(),
+        "--out", out.toString(), "--max-long-side", "64", "--temporal-smoothing", "0.5",
+        "--set", "video.segment-seconds=0.9", "--set", "video.encoder.preset=ultrafast"};
+  }
+
+  @Test
+  void videoKilledMidRunThenRerunRedoesOnlyTheMissingSegments() throws Exception {
+    Path model = dir.resolve("generator.zip");
+    if (!Files.exists(model)) {
+      ModelSerializer.writeModel(GeneratorGraphs.random(4, 11), model.toFile(), false);
+    }
+    Path in = dir.resolve("video-in");
+    // 9.6 s at 25 fps, a keyframe every 12 frames: 10 segments of 24 frames (the last 0.96 s longer)
+    dev.animegan.core.testing.TestClips.write(in.resolve("long clip.mp4"),
+        new dev.animegan.core.testing.TestClips.Spec("mp4", 96, 64, 25, 1, 9.6, 12, true));
+    Path clean = dir.resolve("video-clean");
+    JobScripts.Result c = JobScripts.run(dir, "video.sh", videoArgs(model, in, clean));
+    assertEquals(0, c.code(), c.stderr());
+    assertEquals(10, JobScripts.jobResult(clean).get("segments").asLong());
+
+    Path out = dir.resolve("video-killed");
+    JobScripts.Running job = JobScripts.start(dir, "video.sh", videoArgs(model, in, out));
+    killDriverWhen(job, () -> countFiles(out.resolve("_segments"), ".json") >= 3, "3 segments committed");
+    Map<Path, String> committed = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(out.resolve("_segments"))) {
+      for (Path p : s.filter(p -> p.toString().endsWith(".json")).toList()) {
+        Path seg = Path.of(p.toString().replaceAll("\\.json$", ".mp4"));
+        BasicFileAttributes at = Files.readAttributes(seg, BasicFileAttributes.class);
+        committed.put(seg, at.lastModifiedTime() + "/" + at.size() + "/" + at.fileKey());
+      }
+    }
+    assertFalse(Files.exists(out.resolve("videos/long clip.mp4")), "killed before the join");
+    JobScripts.Result again = JobScripts.run(dir, "video.sh", videoArgs(model, in, out));
+    assertEquals(0, again.code(), again.stderr());
+    JsonNode r = JobScripts.jobResult(out);
+    assertEquals(1, r.get("written").asLong());
+    assertEquals(10, r.get("segments").asLong());
+    assertEquals(committed.size(), r.get("segmentsReused").asLong(), "every committed segment reused, none redone");
+    assertEquals(240, r.get("frames").asLong());
+    assertTrue(again.stderr().contains("segment 0 (frames 0..23) already committed"), "logged as reused");
+    // the same frames as the uninterrupted run, frame for frame
+    dev.animegan.core.video.VideoInfo a = dev.animegan.core.video.VideoProbe.probe(clean.resolve("videos/long clip.mp4"), 1000);
+    dev.animegan.core.video.VideoInfo b = dev.animegan.core.video.VideoProbe.probe(out.resolve("videos/long clip.mp4"), 1000);
+    assertEquals(240, b.frames());
+    List<RgbImage> framesA = new java.util.ArrayList<>();
+    dev.animegan.core.video.FrameReader.read(clean.resolve("videos/long clip.mp4"), a.framePtsMicros(), 0, 240,
+        (i, f) -> framesA.add(f));
+    int[] same = {0};
+    dev.animegan.core.video.FrameReader.read(out.resolve("videos/long clip.mp4"), b.framePtsMicros(), 0, 240,
+        (i, f) -> same[0] += f.equals(framesA.get(i)) ? 1 : 0);
+    assertEquals(240, same[0], "frames equal to the uninterrupted run's");
+    assertFalse(Files.exists(out.resolve("_segments")) && countFiles(out.resolve("_segments"), ".mp4") > 0,
+        "the segments are removed after the join");
+    assertEquals(List.of(), leftovers(out), "no temporary files in the output");
+  }
+
   // ---------------------------------------------------------------- train
 
   private static Path tiles;

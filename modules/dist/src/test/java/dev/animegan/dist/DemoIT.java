@@ -45,10 +45,21 @@ class DemoIT {
     assertTrue(images.contains("run/loss-plot.png"), html);
     assertTrue(images.stream().filter(s -> s.startsWith("styled/gallery/")).count() >= 8, html);
     assertTrue(images.stream().anyMatch(s -> s.startsWith("run/samples/")), html);
+    assertEquals(List.of("clips/pan.mp4", "video/videos/pan.mp4"), images.stream().filter(s -> s.endsWith(".mp4")).toList(),
+        "the pan clip and its stylised version");
     for (String src : images) {
+      if (src.endsWith(".mp4")) {
+        dev.animegan.core.video.VideoInfo v = dev.animegan.core.video.VideoProbe.probe(out.resolve(src), 1000);
+        assertEquals(50, v.frames(), src);
+        assertEquals(1, v.audioStreams(), src);
+        continue;
+      }
       BufferedImage img = ImageIO.read(out.resolve(src).toFile());
       assertNotNull(img, src + " decodes");
     }
+    JsonNode video = new ObjectMapper().readTree(out.resolve("video/_job_result.json").toFile());
+    assertEquals(1, video.get("written").asLong());
+    assertEquals(2, video.get("segments").asLong());
     ObjectMapper json = new ObjectMapper();
     JsonNode ingest = json.readTree(out.resolve("ingest/_job_result.json").toFile());
     JsonNode train = json.readTree(out.resolve("run/_job_result.json").toFile());

@@ -144,6 +144,22 @@ public final class StandaloneCluster implements AutoCloseable {
     }
   }
 
+  /** Whether any executor's stderr under {@code clusterDir/worker} (each app folder's N/stderr) contains {@code text}. */
+  static boolean executorLogsMention(Path clusterDir, String worker, String text) throws IOException {
+    Path root = clusterDir.resolve(worker);
+    if (!Files.isDirectory(root)) {
+      return false;
+    }
+    try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
+        if (Files.readString(p).contains(text)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();

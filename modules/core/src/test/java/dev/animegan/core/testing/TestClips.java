@@ -20,6 +20,7 @@ import org.bytedeco.javacv.Frame;
 public final class TestClips {
   static {
     org.bytedeco.ffmpeg.global.avdevice.avdevice_register_all(); // the lavfi input "device"
+    org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_QUIET);
   }
 
   private TestClips() {}
