@@ -45,13 +45,42 @@ import org.bytedeco.ffmpeg.avutil.AVRational;
  * streams into it unchanged (packet by packet, interleaved by time). Segment k's frames follow
  * segment k-1's: frame n of the output is shown at n / fps. Audio keeps its timing relative to the
  * original video stream's start. An audio codec the MP4 container cannot hold is left out and
- * named in {@link Result#droppedAudio()}.
+ * named in {@link Result#droppedAudio()}. The original's display rotation is kept.
  */
 public final class VideoMuxer {
   private VideoMuxer() {}
 
-  /** What the mux wrote. */
-  public record Result(int frames, int audioStreams, List<String> droppedAudio) {}
+  /** What the mux wrote; {@code rotated}: the original's display rotation (phone videos) was carried over. */
+  public record Result(int frames, int audioStreams, List<String> droppedAudio, boolean rotated) {}
+
+  /**
+   * Phone videos are stored sideways with a display matrix saying how to turn them; the frames are
+   * stylised as stored, so the output carries the same matrix and plays the same way up.
+   */
+  static boolean copyDisplayMatrix(AVFormatContext original, AVStream out) {
+    for (int i = 0; i < original.nb_streams(); i++) {
+      AVStream st = original.streams(i);
+      if (st.codecpar().codec_type() != AVMEDIA_TYPE_VIDEO) {
+        continue;
+      }
+      org.bytedeco.javacpp.SizeTPointer size = new org.bytedeco.javacpp.SizeTPointer(1);
+      org.bytedeco.javacpp.BytePointer m = org.bytedeco.ffmpeg.global.avformat.av_stream_get_side_data(st,
+          org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX, size);
+      if (m == null || m.isNull() || size.get() <= 0) {
+        return false;
+      }
+      byte[] bytes = new byte[(int) size.get()];
+      m.capacity(size.get()).get(bytes);
+      org.bytedeco.javacpp.BytePointer copy = org.bytedeco.ffmpeg.global.avformat.av_stream_new_side_data(out,
+          org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX, bytes.length);
+      if (copy == null || copy.isNull()) {
+        return false;
+      }
+      copy.capacity(bytes.length).put(bytes);
+      return true;
+    }
+    return false;
+  }
 
   public static Result mux(List<Path> segments, Path original, long videoStartMicros, int fpsNum, int fpsDen, Path out)
       throws IOException {
@@ -103,6 +132,7 @@ public final class VideoMuxer {
         }
       }
       int audioStreams = (int) java.util.Arrays.stream(audioMap).filter(i -> i >= 0).count();
+      boolean rotated = audioIn != null && copyDisplayMatrix(audioIn, vout);
       if ((oc.oformat().flags() & AVFMT_NOFILE) == 0) {
         AVIOContext pb = new AVIOContext(null);
         check(avio_open(pb, out.toString(), AVIO_FLAG_WRITE), "open " + out);
@@ -134,7 +164,7 @@ public final class VideoMuxer {
         }
       }
       check(av_write_trailer(oc), "finish " + out);
-      return new Result(video.frames, audioStreams, dropped);
+      return new Result(video.frames, audioStreams, dropped, rotated);
     } finally {
       av_packet_free(vpkt);
       av_packet_free(apkt);

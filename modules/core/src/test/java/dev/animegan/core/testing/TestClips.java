@@ -27,7 +27,11 @@ public final class TestClips {
 
   /** A clip description: container, size, frame rate (num/den), length, keyframe interval and whether it has audio. */
   public record Spec(String container, int width, int height, int fpsNum, int fpsDen, double seconds, int gop,
-      boolean audio) {
+      boolean audio, int rotate) {
+    public Spec(String container, int width, int height, int fpsNum, int fpsDen, double seconds, int gop, boolean audio) {
+      this(container, width, height, fpsNum, fpsDen, seconds, gop, audio, 0);
+    }
+
     public int frames() {
       return (int) Math.round(seconds * fpsNum / fpsDen);
     }
@@ -85,7 +89,46 @@ public final class TestClips {
         r.release();
       }
     }
+    if (s.rotate() != 0) {
+      rotate(out, s.rotate());
+    }
     return out;
+  }
+
+  /**
+   * Sets the first track's display matrix (the video's: the recorder writes it first) to a
+   * clockwise rotation, as phones do, by patching the MP4's 'tkhd' box in place.
+   */
+  static void rotate(Path mp4, int clockwiseDegrees) throws java.io.IOException {
+    byte[] b = Files.readAllBytes(mp4);
+    int at = indexOf(b, "tkhd".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    if (at < 4) {
+      throw new IllegalStateException("no tkhd box in " + mp4);
+    }
+    int version = b[at + 4];
+    int matrix = at + 4 + (version == 1 ? 52 : 40); // from the type: version/flags, times, id, duration, layer...
+    double r = Math.toRadians(-clockwiseDegrees); // FFmpeg's matrices turn counter-clockwise
+    int cos = (int) Math.round(Math.cos(r) * 65536);
+    int sin = (int) Math.round(Math.sin(r) * 65536);
+    int[] m = {cos, -sin, 0, sin, cos, 0, 0, 0, 1 << 30};
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b, matrix, 36);
+    for (int v : m) {
+      buf.putInt(v);
+    }
+    Files.write(mp4, b);
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   /** An audio-only file (the tone in an M4A/MP4 container) with a video file's extension. */

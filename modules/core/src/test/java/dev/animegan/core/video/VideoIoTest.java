@@ -79,6 +79,41 @@ class VideoIoTest {
     assertTrue(worst[0] > 30, "worst frame PSNR " + worst[0]);
   }
 
+  @Test
+  void thePhonesDisplayRotationIsCarriedOver() throws Exception {
+    Path clip = TestClips.write(dir.resolve("phone.mp4"), new TestClips.Spec("mp4", 64, 96, 25, 1, 1.0, 12, true, 90));
+    VideoInfo info = VideoProbe.probe(clip, 1_000);
+    Path seg = dir.resolve("seg.mp4");
+    try (SegmentEncoder enc = new SegmentEncoder(seg, 64, 96, 25, 1, new SegmentEncoder.Settings(18, "ultrafast"))) {
+      FrameReader.read(clip, info.framePtsMicros(), 0, info.frames(), (i, img) -> enc.write(img));
+    }
+    assertEquals(90, rotation(clip));
+    Path out = dir.resolve("out.mp4");
+    assertTrue(VideoMuxer.mux(List.of(seg), clip, info.framePtsMicros()[0], 25, 1, out).rotated());
+    assertEquals(90, rotation(out));
+  }
+
+  /** The display rotation in degrees as the "rotate" tag counts it (clockwise). */
+  private static int rotation(Path f) throws Exception {
+    try (org.bytedeco.javacv.FFmpegFrameGrabber g = new org.bytedeco.javacv.FFmpegFrameGrabber(f.toFile())) {
+      g.start();
+      org.bytedeco.ffmpeg.avformat.AVFormatContext oc = g.getFormatContext();
+      for (int i = 0; i < oc.nb_streams(); i++) {
+        org.bytedeco.ffmpeg.avformat.AVStream st = oc.streams(i);
+        if (st.codecpar().codec_type() == org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO) {
+          org.bytedeco.javacpp.BytePointer m = org.bytedeco.ffmpeg.global.avformat.av_stream_get_side_data(st,
+              org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX, (org.bytedeco.javacpp.SizeTPointer) null);
+          if (m == null || m.isNull()) {
+            return 0;
+          }
+          double ccw = org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get(new org.bytedeco.javacpp.IntPointer(m));
+          return (int) Math.round(-ccw + 360) % 360;
+        }
+      }
+      return 0;
+    }
+  }
+
   private static String rejection(Path f) {
     try {
       VideoProbe.probe(f, 1_000_000);

@@ -74,6 +74,8 @@ public final class VideoBench {
         n.put("video_seconds_per_second", r.videoSecondsPerSecond());
         n.put("flicker", r.flicker().flicker());
         n.put("flicker_without_smoothing", r.flicker().flickerWithoutSmoothing());
+        ObjectNode st = n.putObject("task_seconds_by_stage");
+        r.taskSecondsByStage().forEach(st::put);
       }
     } finally {
       spark.stop();

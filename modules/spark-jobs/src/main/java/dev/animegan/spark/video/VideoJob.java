@@ -320,9 +320,17 @@ public final class VideoJob {
     }
     FlickerMeter.Sums sums = FlickerMeter.Sums.ZERO;
     long reused = 0;
+    double[] stages = new double[VideoTasks.Stages.NAMES.length];
     for (VideoWork.SegmentDone d : done) {
       sums = sums.plus(d.sums());
       reused += d.reused ? 1 : 0;
+      for (int i = 0; d.stageSeconds != null && i < stages.length; i++) {
+        stages[i] += d.stageSeconds[i];
+      }
+    }
+    Map<String, Double> byStage = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < stages.length; i++) {
+      byStage.put(VideoTasks.Stages.NAMES[i], round(stages[i]));
     }
     long frames = muxed.stream().mapToLong(m -> m.frames).sum();
     double seconds = muxed.stream().mapToDouble(m -> plan.seconds.getOrDefault(m.outRel, 0.0)).sum();
@@ -334,7 +342,7 @@ public final class VideoJob {
     return new VideoResult("video", run.runId(), cfg.model(), cfg.output(), videos, muxed.size(), listed.skipped,
         rejected, byReason, listed.ignored, done.size(), reused, frames, round(seconds), round(elapsed),
         round(seconds / elapsed), round(frames / elapsed), cfg.temporalSmoothing(), cfg.preserveColor(), flicker,
-        cfg.output() + "/" + VIDEOS, quarantine);
+        byStage, cfg.output() + "/" + VIDEOS, quarantine);
   }
 
   private static String fmt(double v) {

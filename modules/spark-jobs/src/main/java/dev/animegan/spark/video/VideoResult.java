@@ -10,7 +10,9 @@ import java.util.Map;
  * seconds of video written per second of run time. The flicker figures are defined in README
  * ("Video"): the mean absolute change between consecutive frames at pixels static in the input,
  * of the stylised frames before smoothing ({@code flickerWithoutSmoothing}) and of the output
- * ({@code flicker}), each divided by the input's own (at least 1 level).
+ * ({@code flicker}), each divided by the input's own (at least 1 level). {@code taskSecondsByStage}
+ * sums the segment tasks' time of this run by stage (decode, resize, generator, smoothing (with
+ * colour preservation and the flicker metric), encode, commit).
  */
 public record VideoResult(
     String job,
@@ -33,6 +35,7 @@ public record VideoResult(
     double temporalSmoothing,
     boolean preserveColor,
     Flicker flicker,
+    Map<String, Double> taskSecondsByStage,
     String videosPath,
     String quarantinePath) {
 

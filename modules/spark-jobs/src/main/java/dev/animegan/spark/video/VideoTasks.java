@@ -92,7 +92,7 @@ final class VideoTasks {
         return new VideoWork.SegmentDone(s.folder, s.index, ((Number) m.get("frames")).intValue(), true,
             new FlickerMeter.Sums(((Number) m.get("pairs")).longValue(), ((Number) m.get("pixels")).longValue(),
                 ((Number) m.get("staticPixels")).longValue(), ((Number) m.get("input")).doubleValue(),
-                ((Number) m.get("raw")).doubleValue(), ((Number) m.get("output")).doubleValue()));
+                ((Number) m.get("raw")).doubleValue(), ((Number) m.get("output")).doubleValue()), null);
       }
     }
     long t0 = System.nanoTime();
@@ -100,6 +100,7 @@ final class VideoTasks {
     java.nio.file.Path tmp = Files.createTempFile("animegan-segment-", ".mp4");
     ComputationGraph generator = Generators.borrow(cfg.model(), conf);
     FlickerMeter flicker = new FlickerMeter();
+    Stages t = new Stages();
     int written;
     try (TemporalSmoother smoother = new TemporalSmoother(cfg.temporalSmoothing());
         SegmentEncoder encoder = new SegmentEncoder(tmp, s.outWidth, s.outHeight, s.fpsNum, s.fpsDen,
@@ -109,26 +110,36 @@ final class VideoTasks {
       List<Integer> indices = new ArrayList<>();
       List<RgbImage> batch = new ArrayList<>();
       FrameSink sink = (index, styled, input) -> {
+        long a = System.nanoTime();
         RgbImage raw = cfg.preserveColor() ? ColorPreservation.apply(input, styled) : styled;
         RgbImage out = smoother.apply(input, raw);
         flicker.add(input, raw, out, index >= s.start);
+        long b = System.nanoTime();
+        t.ns[Stages.SMOOTH] += b - a;
         if (index >= s.start) {
           encoder.write(out);
+          t.ns[Stages.ENCODE] += System.nanoTime() - b;
         }
       };
+      long[] mark = {System.nanoTime()};
       int decoded = FrameReader.read(video, s.pts, s.ptsFirst, s.decodeFrom, s.end, (index, frame) -> {
-        if (index < s.warmupFrom) {
-          return; // decoded only to reach the segment's frames
+        long a = System.nanoTime();
+        t.ns[Stages.DECODE] += a - mark[0];
+        if (index >= s.warmupFrom) { // earlier frames are decoded only to reach the segment's frames
+          RgbImage input = frame.width() == s.outWidth && frame.height() == s.outHeight ? frame
+              : Resampler.resize(frame, s.outWidth, s.outHeight, ResizeFilter.LANCZOS);
+          t.ns[Stages.RESIZE] += System.nanoTime() - a;
+          indices.add(index);
+          batch.add(input);
+          if (batch.size() >= cfg.batchSize()) {
+            flush(runner, indices, batch, sink, s, t);
+          }
         }
-        RgbImage input = frame.width() == s.outWidth && frame.height() == s.outHeight ? frame
-            : Resampler.resize(frame, s.outWidth, s.outHeight, ResizeFilter.LANCZOS);
-        indices.add(index);
-        batch.add(input);
-        if (batch.size() >= cfg.batchSize()) {
-          flush(runner, indices, batch, sink, s);
-        }
+        mark[0] = System.nanoTime();
       });
-      flush(runner, indices, batch, sink, s);
+      long a = System.nanoTime();
+      t.ns[Stages.DECODE] += a - mark[0];
+      flush(runner, indices, batch, sink, s, t);
       written = encoder.frames();
       if (decoded < s.end - s.decodeFrom || written != s.end - s.start) {
         throw new IOException("segment " + s.index + " of " + s.input.display + ": decoded " + decoded + " of "
@@ -137,11 +148,13 @@ final class VideoTasks {
     } finally {
       Generators.giveBack(cfg.model(), generator);
     }
+    long c = System.nanoTime();
     try {
       commit(tmp, segmentFile(s), hconf);
     } finally {
       Files.deleteIfExists(tmp);
     }
+    t.ns[Stages.COMMIT] += System.nanoTime() - c;
     FlickerMeter.Sums sums = flicker.sums();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("frames", written);
@@ -153,10 +166,41 @@ final class VideoTasks {
     m.put("output", sums.output());
     HadoopFiles.writeAtomically(fs, stats, TMP_SUFFIX, o -> o.write(JSON.writeValueAsBytes(m)));
     double secs = (System.nanoTime() - t0) / 1e9;
-    LOG.info("video {}: segment {} done: frames {}..{} ({} written, {} warm-up) at {}x{} in {} s ({} frames/s)",
+    LOG.info("video {}: segment {} done: frames {}..{} ({} written, {} warm-up) at {}x{} in {} s ({} frames/s; {})",
         s.input.display, s.index, s.start, s.end - 1, written, s.start - s.warmupFrom, s.outWidth, s.outHeight,
-        String.format(Locale.ROOT, "%.1f", secs), String.format(Locale.ROOT, "%.2f", (s.end - s.warmupFrom) / secs));
-    return new VideoWork.SegmentDone(s.folder, s.index, written, false, sums);
+        String.format(Locale.ROOT, "%.1f", secs), String.format(Locale.ROOT, "%.2f", (s.end - s.warmupFrom) / secs),
+        t.summary());
+    return new VideoWork.SegmentDone(s.folder, s.index, written, false, sums, t.seconds());
+  }
+
+  /** Where a segment task's time goes: decode, resize, generator, colour/smoothing/flicker, encode, commit. */
+  static final class Stages {
+    static final String[] NAMES = {"decode", "resize", "generator", "smoothing", "encode", "commit"};
+    static final int DECODE = 0;
+    static final int RESIZE = 1;
+    static final int GENERATOR = 2;
+    static final int SMOOTH = 3;
+    static final int ENCODE = 4;
+    static final int COMMIT = 5;
+    final long[] ns = new long[NAMES.length];
+
+    double[] seconds() {
+      double[] s = new double[ns.length];
+      for (int i = 0; i < ns.length; i++) {
+        s[i] = ns[i] / 1e9;
+      }
+      return s;
+    }
+
+    String summary() {
+      long total = java.util.Arrays.stream(ns).sum();
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < ns.length; i++) {
+        b.append(i == 0 ? "" : ", ").append(NAMES[i]).append(' ')
+            .append(total == 0 ? 0 : Math.round(100.0 * ns[i] / total)).append('%');
+      }
+      return b.toString();
+    }
   }
 
   @FunctionalInterface
@@ -165,11 +209,13 @@ final class VideoTasks {
   }
 
   private static void flush(BudgetedStylizer runner, List<Integer> indices, List<RgbImage> batch, FrameSink sink,
-      VideoWork.Segment s) throws Exception {
+      VideoWork.Segment s, Stages t) throws Exception {
     if (batch.isEmpty()) {
       return;
     }
+    long a = System.nanoTime();
     List<BudgetedStylizer.Result> styled = runner.whole(batch);
+    t.ns[Stages.GENERATOR] += System.nanoTime() - a;
     for (int i = 0; i < batch.size(); i++) {
       if (styled.get(i) instanceof BudgetedStylizer.DoesNotFit d) {
         throw new IOException("frame " + indices.get(i) + " of " + s.input.display + ": " + d.message());
@@ -209,9 +255,9 @@ final class VideoTasks {
           parts.add(local);
         }
       }
-      java.nio.file.Path audio = m.audioStreams > 0 ? LocalVideos.local(m.input.uri, hconf) : null;
+      java.nio.file.Path original = LocalVideos.local(m.input.uri, hconf); // audio and display rotation
       java.nio.file.Path out = work.resolve("out.mp4");
-      VideoMuxer.Result r = VideoMuxer.mux(parts, audio, m.startMicros, m.fpsNum, m.fpsDen, out);
+      VideoMuxer.Result r = VideoMuxer.mux(parts, original, m.startMicros, m.fpsNum, m.fpsDen, out);
       if (r.frames() != m.frames) {
         throw new IOException(m.input.display + ": joined " + r.frames() + " frames, expected " + m.frames);
       }

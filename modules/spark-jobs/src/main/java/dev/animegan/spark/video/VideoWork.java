@@ -114,8 +114,10 @@ final class VideoWork {
     final double input;
     final double raw;
     final double output;
+    /** Seconds per stage (VideoTasks.Stages.NAMES) of this run's work; null for a reused segment. */
+    final double[] stageSeconds;
 
-    SegmentDone(String folder, int index, int frames, boolean reused, FlickerMeter.Sums s) {
+    SegmentDone(String folder, int index, int frames, boolean reused, FlickerMeter.Sums s, double[] stageSeconds) {
       this.folder = folder;
       this.index = index;
       this.frames = frames;
@@ -126,6 +128,7 @@ final class VideoWork {
       this.input = s.input();
       this.raw = s.raw();
       this.output = s.output();
+      this.stageSeconds = stageSeconds;
     }
 
     FlickerMeter.Sums sums() {
