@@ -96,6 +96,14 @@ public final class HadoopFiles {
     return fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRaw() : fs;
   }
 
+  /**
+   * The java.nio path of a file on the local file system. ({@code Paths.get(URI)} rejects the
+   * percent-encoded URIs Hadoop makes of names with non-ASCII characters; the decoded path is used.)
+   */
+  public static java.nio.file.Path localPath(FileSystem fs, Path p) {
+    return java.nio.file.Path.of(fs.makeQualified(p).toUri().getPath());
+  }
+
   /** True for the local file system (and paths without a scheme). */
   public static boolean isLocal(FileSystem fs) {
     String scheme = fs.getUri().getScheme();

@@ -58,7 +58,7 @@ public final class Generators {
         if (fs.getFileStatus(p).isDirectory()) {
           p = new Path(p, "generator.zip");
         }
-        return HadoopFiles.isLocal(fs) ? java.nio.file.Paths.get(fs.makeQualified(p).toUri())
+        return HadoopFiles.isLocal(fs) ? HadoopFiles.localPath(fs, p)
             : HadoopFiles.copyToLocalTemp(fs, p);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot fetch generator " + m, e);

@@ -25,7 +25,7 @@ final class LocalVideos {
     Path p = FilePaths.path(uri);
     FileSystem fs = HadoopFiles.dataFs(p, conf);
     if (HadoopFiles.isLocal(fs)) {
-      return java.nio.file.Paths.get(fs.makeQualified(p).toUri());
+      return HadoopFiles.localPath(fs, p);
     }
     synchronized (COPIES) {
       java.nio.file.Path have = COPIES.get(uri);

@@ -246,7 +246,7 @@ final class VideoTasks {
       for (int i = 0; i < m.segments; i++) {
         Path p = FilePaths.child(folder, String.format(Locale.ROOT, "%05d", i) + ".mp4");
         if (HadoopFiles.isLocal(fs)) {
-          parts.add(java.nio.file.Paths.get(fs.makeQualified(p).toUri()));
+          parts.add(HadoopFiles.localPath(fs, p));
         } else {
           java.nio.file.Path local = work.resolve(i + ".mp4");
           try (InputStream in = fs.open(p)) {

@@ -140,6 +140,34 @@ class VideoJobTest {
     assertEquals(0, again.segments());
   }
 
+  @Test
+  void namesOfAnyShapeKeepTheirFoldersAndGetMp4Names() throws Exception {
+    Path odd = dir.resolve("odd in");
+    Path clip = TestClips.write(dir.resolve("short.mp4"), TestClips.mp4(64, 48, 1.0));
+    List<String> names = List.of("12:30.mp4", "#1 50%25 a+b=c.MP4", "deep/er/ still/日本語 [1].mkv", "same.mkv", "same.mov",
+        "emoji \uD83D\uDCF7 it's.webm");
+    for (String n : names) {
+      Path p = odd.resolve(n);
+      Files.createDirectories(p.getParent());
+      Files.copy(clip, p);
+    }
+    Path out = dir.resolve("odd out");
+    String hocon = "animegan.video { model = \"" + model + "\", input = [\"" + odd + "\"], output = \"" + out
+        + "\", resize.max-long-side = 64, encoder.preset = ultrafast }";
+    VideoResult r = VideoJob.run(spark, VideoConfig.from(ConfigLoader.load(null, ConfigFactory.parseString(hocon))));
+    assertEquals(names.size(), r.written(), () -> spark.read().parquet(out.resolve("quarantine").toString())
+        .collectAsList().toString());
+    assertEquals(names.size(), r.segments());
+    List<String> expected = List.of("#1 50%25 a+b=c.mp4", "12:30.mp4", "deep/er/ still/日本語 [1].mp4",
+        "emoji \uD83D\uDCF7 it's.mp4", "same.mkv.mp4", "same.mov.mp4");
+    Path videos = out.resolve("videos");
+    List<String> got = listFiles(videos).stream().map(p -> videos.relativize(p).toString()).sorted().toList();
+    assertEquals(expected, got);
+    for (String n : expected) {
+      assertEquals(25, VideoProbe.probe(videos.resolve(n), 1000).frames(), n);
+    }
+  }
+
   static List<Path> listFiles(Path p) throws java.io.IOException {
     try (Stream<Path> s = Files.walk(p)) {
       return s.filter(Files::isRegularFile).toList();
