@@ -54,6 +54,7 @@ public final class FrameReader {
     try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
       g.setPixelFormat(AV_PIX_FMT_RGB24);
       g.setVideoOption("threads", "1");
+      g.setAudioStream(Integer.MAX_VALUE); // frames only: no audio decoder
       g.start();
       if (seek) {
         g.setVideoTimestamp(framePts[from - first] - streamStartMicros(g));

@@ -45,7 +45,7 @@ public final class VideoProbe {
     String codec;
     long declaredFrames;
     List<long[]> packets = new ArrayList<>(); // {pts micros, key}
-    try (FFmpegFrameGrabber g = open(file)) {
+    try (FFmpegFrameGrabber g = openForProbe(file)) {
       AVFormatContext oc = g.getFormatContext();
       for (int i = 0; i < oc.nb_streams(); i++) {
         AVStream st = oc.streams(i);
@@ -94,6 +94,10 @@ public final class VideoProbe {
     } catch (VideoRejected e) {
       throw e;
     } catch (Exception e) {
+      String unsupported = unsupportedVideo(e, file);
+      if (unsupported != null) {
+        throw new VideoRejected(VideoRejected.Reason.UNSUPPORTED_FORMAT, unsupported);
+      }
       String cut = IsoBoxes.truncation(file, size);
       if (cut != null) {
         throw new VideoRejected(VideoRejected.Reason.TRUNCATED, cut);
@@ -124,9 +128,60 @@ public final class VideoProbe {
         audio, codec);
   }
 
+  /**
+   * Opens for probing: with the first audio stream's decoder, as JavaCV does, unless FFmpeg has no
+   * decoder for it (the audio is copied, never decoded, so it cannot make the video unusable).
+   */
+  private static FFmpegFrameGrabber openForProbe(Path file) throws FFmpegFrameGrabber.Exception {
+    try {
+      return open(file, true);
+    } catch (FFmpegFrameGrabber.Exception e) {
+      if (String.valueOf(e.getMessage()).contains("Unsupported audio format")) {
+        return open(file, false);
+      }
+      throw e;
+    }
+  }
+
+  /** A message naming the video codec when FFmpeg has no decoder for it; null for other errors. */
+  static String unsupportedVideo(Exception e, Path file) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("Unsupported video format or codec not found: (-?\\d+)")
+        .matcher(String.valueOf(e.getMessage()));
+    if (!m.find()) {
+      return null;
+    }
+    int id = Integer.parseInt(m.group(1));
+    String name = id == 0 ? "unknown" : org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name(id).getString();
+    String tag = fourcc(file);
+    return "FFmpeg has no decoder for its video codec (" + name + (tag == null ? "" : ", tag '" + tag + "'") + ")";
+  }
+
+  /** The first video stream's codec tag as text (an AVI/MOV FourCC), or null. */
+  private static String fourcc(Path file) {
+    try {
+      AVFormatContext ic = VideoMuxer.openInput(file);
+      try {
+        int tag = VideoMuxer.videoStream(ic, file).codecpar().codec_tag();
+        if (tag == 0) {
+          return null;
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+          int c = (tag >> (8 * i)) & 0xFF;
+          b.append(c >= 32 && c < 127 ? (char) c : '?');
+        }
+        return b.toString();
+      } finally {
+        avformat.avformat_close_input(ic);
+      }
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
   /** The first frame must decode. */
   private static void checkDecodes(Path file) throws VideoRejected {
-    try (FFmpegFrameGrabber g = open(file)) {
+    try (FFmpegFrameGrabber g = open(file, false)) {
       Frame f = g.grabImage();
       if (f == null || f.image == null) {
         throw new VideoRejected(VideoRejected.Reason.CORRUPT, "no video frame decodes");
@@ -138,9 +193,13 @@ public final class VideoProbe {
     }
   }
 
-  static FFmpegFrameGrabber open(Path file) throws FFmpegFrameGrabber.Exception {
+  /** A started grabber; {@code audio} false: no audio decoder is opened (JavaCV then selects no audio stream). */
+  static FFmpegFrameGrabber open(Path file, boolean audio) throws FFmpegFrameGrabber.Exception {
     FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile());
     g.setVideoOption("threads", "1"); // one Spark task, one core
+    if (!audio) {
+      g.setAudioStream(Integer.MAX_VALUE);
+    }
     try {
       g.start();
     } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {

@@ -172,6 +172,48 @@ class VideoIoTest {
     FrameReader.read(avi, a.framePtsMicros(), 20, 30, (i, img) -> seen.add(i));
     assertEquals(List.of(20, 21, 22, 23, 24, 25, 26, 27, 28, 29), seen);
     assertEquals("too_large: more than 40 frames (animegan.video.limits.max-frames)", tooMany(avi));
+    // the same AVI with an unknown video codec tag (FourCC) and, separately, an unknown audio codec tag
+    byte[] bytes = java.nio.file.Files.readAllBytes(avi);
+    Path unknownVideo = java.nio.file.Files.write(dir.resolve("zzzz.avi"), replace(bytes, "FMP4", "ZZZZ"));
+    assertEquals("unsupported_format: FFmpeg has no decoder for its video codec (unknown, tag 'ZZZZ')", rejection(unknownVideo));
+    Path unknownAudio = java.nio.file.Files.write(dir.resolve("audio-zz.avi"), replaceMp3Tag(bytes));
+    VideoInfo ua = VideoProbe.probe(unknownAudio, 1000);
+    assertEquals(50, ua.frames(), "an undecodable audio stream does not stop the video");
+  }
+
+  private static byte[] replace(byte[] b, String from, String to) {
+    byte[] out = b.clone();
+    byte[] f = from.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] t = to.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    int n = 0;
+    for (int i = 0; i + f.length <= out.length; i++) {
+      if (java.util.Arrays.equals(out, i, i + f.length, f, 0, f.length)) {
+        System.arraycopy(t, 0, out, i, t.length);
+        n++;
+      }
+    }
+    assertTrue(n > 0, "found " + from);
+    return out;
+  }
+
+  /** The AVI's audio format tag (WAVEFORMATEX wFormatTag 0x0055, MP3, after 'strf' in the audio 'strl') set to 0x7777. */
+  private static byte[] replaceMp3Tag(byte[] b) {
+    byte[] out = b.clone();
+    byte[] auds = "auds".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] strf = "strf".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    for (int i = 0; i + 4 <= out.length; i++) {
+      if (java.util.Arrays.equals(out, i, i + 4, auds, 0, 4)) {
+        for (int j = i; j + 4 <= out.length; j++) {
+          if (java.util.Arrays.equals(out, j, j + 4, strf, 0, 4)) {
+            assertEquals(0x55, out[j + 8] & 0xFF, "MP3 format tag");
+            out[j + 8] = 0x77;
+            out[j + 9] = 0x77;
+            return out;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no audio strf");
   }
 
   private static String tooMany(Path f) {
