@@ -12,11 +12,12 @@ import org.apache.hadoop.fs.Path;
 /**
  * FFmpeg reads local files: a video on the local file system is read in place; one on another
  * Hadoop FS is copied to a local temporary file once per executor JVM and reused by the probe and
- * every segment task that runs there. The copies of the last few videos are kept (least recently
- * used first out), and deleted when the JVM exits.
+ * every segment task that runs there. The copies of the last 2 x cores + 2 videos are kept (least
+ * recently used first out), and deleted when the JVM exits.
  */
 final class LocalVideos {
-  private static final int KEEP = 4;
+  /** Copies kept: more than the tasks that can run at once, so no copy in use is deleted. */
+  private static final int KEEP = 2 * Runtime.getRuntime().availableProcessors() + 2;
   private static final Map<String, java.nio.file.Path> COPIES = new LinkedHashMap<>(16, 0.75f, true);
 
   private LocalVideos() {}
