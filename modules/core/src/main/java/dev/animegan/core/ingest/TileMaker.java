@@ -61,9 +61,11 @@ public final class TileMaker {
       bx1 = Math.max(bx1, box.x() + box.size());
       by1 = Math.max(by1, box.y() + box.size());
     }
+    int d = dctDenominator(decoded.sourceWidth(), decoded.sourceHeight(), img.width(), img.height());
     RgbImage region = boxes.isEmpty() ? null : size[0] == img.width() && size[1] == img.height()
         ? img.crop(bx0, by0, bx1 - bx0, by1 - by0)
-        : Resampler.resizeRegion(img, size[0], size[1], settings.filter(), bx0, by0, bx1 - bx0, by1 - by0);
+        : Resampler.resizeRegion(img, size[0], size[1], settings.filter(), bx0, by0, bx1 - bx0, by1 - by0,
+            decoded.sourceWidth() / (double) d, decoded.sourceHeight() / (double) d);
     List<Tile> tiles = new ArrayList<>(boxes.size());
     int level = settings.pngCompression();
     for (CropBox box : boxes) {
@@ -74,5 +76,21 @@ public final class TileMaker {
     }
     return new Accepted(decoded.format(), decoded.sourceWidth(), decoded.sourceHeight(), size[0], size[1],
         tiles);
+  }
+
+  /**
+   * The DCT scale a decode used: 1, or the 2, 4 or 8 whose ceil(source / d) gives the decoded
+   * size (the image then spans source / d of its pixels, not all of them).
+   */
+  static int dctDenominator(int sourceW, int sourceH, int w, int h) {
+    if (sourceW == w && sourceH == h) {
+      return 1;
+    }
+    for (int d = 2; d <= 8; d *= 2) {
+      if ((sourceW + d - 1) / d == w && (sourceH + d - 1) / d == h) {
+        return d;
+      }
+    }
+    throw new IllegalStateException("decoded " + w + "x" + h + " is no DCT scale of " + sourceW + "x" + sourceH);
   }
 }

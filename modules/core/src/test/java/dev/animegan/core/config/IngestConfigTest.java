@@ -84,7 +84,7 @@ class IngestConfigTest {
     assertEquals("Unknown config key animegan.ingest.crop.sise (String: 2). Known keys in animegan.ingest.crop: "
         + "count, max-per-image, mode, seed, size", error("animegan.ingest.crop.sise = 100"));
     String m = error("animegan.ingset.photos = []");
-    assertEquals("Unknown config key animegan.ingset (String: 2). Known keys in animegan: export, infer, ingest, model, train, train-job", m);
+    assertEquals("Unknown config key animegan.ingset (String: 2). Known keys in animegan: export, infer, ingest, model, train, train-job, video", m);
   }
 
   @Test

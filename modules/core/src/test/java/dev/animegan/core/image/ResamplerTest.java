@@ -75,4 +75,42 @@ class ResamplerTest {
       }
     }
   }
+
+  /** A 2x box-reduced image of odd width spans W/2 of its ceil(W/2) pixels: resizing over that extent tracks the original. */
+  @Test
+  void anExtentSmallerThanTheImageKeepsAScaledDecodeOnTheFullImagesGrid() {
+    int w = 101;
+    RgbImage full = RgbImage.blank(w, 8);
+    for (int x = 0; x < w; x++) {
+      for (int y = 0; y < 8; y++) {
+        for (int c = 0; c < 3; c++) {
+          full.set(x, y, c, (int) Math.round(127 + 120 * Math.sin(x / 3.0)));
+        }
+      }
+    }
+    RgbImage half = RgbImage.blank(51, 4);
+    for (int x = 0; x < 51; x++) {
+      for (int y = 0; y < 4; y++) {
+        for (int c = 0; c < 3; c++) {
+          int a = full.get(2 * x, 2 * y, c);
+          int b = full.get(Math.min(w - 1, 2 * x + 1), 2 * y, c);
+          half.set(x, y, c, (a + b + 1) / 2);
+        }
+      }
+    }
+    RgbImage ref = Resampler.resize(full, 40, 4, ResizeFilter.LANCZOS);
+    RgbImage drift = Resampler.resizeRegion(half, 40, 4, ResizeFilter.LANCZOS, 0, 0, 40, 4, 51, 4);
+    RgbImage exact = Resampler.resizeRegion(half, 40, 4, ResizeFilter.LANCZOS, 0, 0, 40, 4, 50.5, 4);
+    assertTrue(meanError(ref, exact) < 0.6 * meanError(ref, drift),
+        "with the extent " + meanError(ref, exact) + " vs without " + meanError(ref, drift));
+    assertEquals(Resampler.resize(half, 40, 4, ResizeFilter.LANCZOS), drift, "the full extent is the default");
+  }
+
+  private static double meanError(RgbImage a, RgbImage b) {
+    double e = 0;
+    for (int i = 0; i < a.data().length; i++) {
+      e += Math.abs((a.data()[i] & 0xFF) - (b.data()[i] & 0xFF));
+    }
+    return e / a.data().length;
+  }
 }
