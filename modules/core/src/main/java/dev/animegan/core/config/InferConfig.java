@@ -76,28 +76,52 @@ public record InferConfig(
     return memoryBudget == 0;
   }
 
-  public static InferConfig from(Config config) {
-    String s = SECTION + ".";
-    ConfigReader r = new ConfigReader(config);
-    r.problems().addAll(ConfigLoader.unknownKeys(config, SECTION, Set.of()));
+  /** {@code <section>.model}: required, as for every job that runs a generator (flag --model). */
+  static String model(ConfigReader r, String s) {
     String model = r.string(s + "model");
     if (model.isBlank()) {
       r.problem("Missing value for " + s + "model: a trainer checkpoint, generator.zip or AnimeGANv2 .pt (flag --model)");
     }
+    return model;
+  }
+
+  /** {@code <section>.input}: at least one path when set (flag --input). */
+  static List<String> input(ConfigReader r, Config config, String s, String what) {
     List<String> input = r.stringList(s + "input");
     if (config.hasPath(s + "input") && input.isEmpty()) {
-      r.problem("Missing value for " + s + "input: at least one folder, glob or table (flag --input)");
+      r.problem("Missing value for " + s + "input: " + what + " (flag --input)");
     }
+    return input;
+  }
+
+  /** {@code <section>.output}: required (flag --out). */
+  static String output(ConfigReader r, String s) {
     String output = r.string(s + "output");
     if (output.isBlank()) {
       r.problem("Missing value for " + s + "output: set it in the config or with --out PATH");
     }
-    int tile = r.intIn(s + "tile.size", 16, 8192);
+    return output;
+  }
+
+  /** {@code <section>.tile.overlap}: 0 to half of tile.size. */
+  static int tileOverlap(ConfigReader r, String s, int tile) {
     int overlap = r.intIn(s + "tile.overlap", 0, 4096);
     if (overlap * 2 > tile) {
       r.problem("Invalid value for " + s + "tile.overlap: " + overlap + ". Allowed values: 0 to half of tile.size ("
           + tile / 2 + ")");
     }
+    return overlap;
+  }
+
+  public static InferConfig from(Config config) {
+    String s = SECTION + ".";
+    ConfigReader r = new ConfigReader(config);
+    r.problems().addAll(ConfigLoader.unknownKeys(config, SECTION, Set.of()));
+    String model = model(r, s);
+    List<String> input = input(r, config, s, "at least one folder, glob or table");
+    String output = output(r, s);
+    int tile = r.intIn(s + "tile.size", 16, 8192);
+    int overlap = tileOverlap(r, s, tile);
     InferConfig c = new InferConfig(model, input, r.enumOf(s + "input-format", InputFormat.class),
         r.string(s + "parquet.path-column"), r.string(s + "parquet.image-column"), output.replaceAll("/+$", ""),
         r.enumOf(s + "output-kind", OutputKind.class), r.enumOf(s + "mode", Mode.class),

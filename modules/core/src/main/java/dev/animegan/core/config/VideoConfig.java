@@ -40,18 +40,9 @@ public record VideoConfig(
     String s = SECTION + ".";
     ConfigReader r = new ConfigReader(config);
     r.problems().addAll(ConfigLoader.unknownKeys(config, SECTION, Set.of()));
-    String model = r.string(s + "model");
-    if (model.isBlank()) {
-      r.problem("Missing value for " + s + "model: a trainer checkpoint, generator.zip or AnimeGANv2 .pt (flag --model)");
-    }
-    List<String> input = r.stringList(s + "input");
-    if (config.hasPath(s + "input") && input.isEmpty()) {
-      r.problem("Missing value for " + s + "input: at least one video file, folder or glob (flag --input)");
-    }
-    String output = r.string(s + "output");
-    if (output.isBlank()) {
-      r.problem("Missing value for " + s + "output: set it in the config or with --out PATH");
-    }
+    String model = InferConfig.model(r, s);
+    List<String> input = InferConfig.input(r, config, s, "at least one video file, folder or glob");
+    String output = InferConfig.output(r, s);
     List<String> extensions = r.stringList(s + "extensions").stream().map(e -> e.replaceFirst("^\\.", "")
         .toLowerCase(Locale.ROOT)).toList();
     if (config.hasPath(s + "extensions") && extensions.isEmpty()) {
@@ -67,11 +58,7 @@ public record VideoConfig(
       r.problem("Invalid value for " + s + "encoder.preset: '" + preset + "'. Allowed values: " + String.join(", ", PRESETS));
     }
     int tile = r.intIn(s + "tile.size", 16, 8192);
-    int overlap = r.intIn(s + "tile.overlap", 0, 4096);
-    if (overlap * 2 > tile) {
-      r.problem("Invalid value for " + s + "tile.overlap: " + overlap + ". Allowed values: 0 to half of tile.size ("
-          + tile / 2 + ")");
-    }
+    int overlap = InferConfig.tileOverlap(r, s, tile);
     VideoConfig c = new VideoConfig(model, input, output.replaceAll("/+$", ""), extensions,
         r.intIn(s + "resize.max-long-side", 16, 16384), multiple, r.doubleIn(s + "segment-seconds", 0.1, 86400),
         r.intIn(s + "overlap-frames", 0, 1000), r.doubleIn(s + "temporal-smoothing", 0, 1), r.bool(s + "preserve-color"),

@@ -96,10 +96,8 @@ class ScaledJpegDecoderTest {
    */
   @Test
   void tilesFromScaledDecodesMatchFullDecodesAbove40dB() throws IOException {
-    TileSettings scaled = new TileSettings(100_000_000L, 0xFFFFFF, true, false, 256, ResizeFilter.LANCZOS, 256,
-        CropMode.CENTER, 1, 16, 42L, 1, DctScaling.QUALITY);
-    TileSettings full = new TileSettings(100_000_000L, 0xFFFFFF, true, false, 256, ResizeFilter.LANCZOS, 256,
-        CropMode.CENTER, 1, 16, 42L, 1, DctScaling.OFF);
+    TileSettings scaled = tiles(DctScaling.QUALITY);
+    TileSettings full = tiles(DctScaling.OFF);
     List<String> report = new ArrayList<>();
     double worst = Double.POSITIVE_INFINITY;
     for (Path p : samplePhotos()) {
@@ -122,10 +120,8 @@ class ScaledJpegDecoderTest {
    */
   @Test
   void oddSizedJpegsScaledInTheDctDomainDoNotDrift() throws IOException {
-    TileSettings scaled = new TileSettings(100_000_000L, 0xFFFFFF, true, false, 256, ResizeFilter.LANCZOS, 256,
-        CropMode.CENTER, 1, 16, 42L, 1, DctScaling.QUALITY);
-    TileSettings full = new TileSettings(100_000_000L, 0xFFFFFF, true, false, 256, ResizeFilter.LANCZOS, 256,
-        CropMode.CENTER, 1, 16, 42L, 1, DctScaling.OFF);
+    TileSettings scaled = tiles(DctScaling.QUALITY);
+    TileSettings full = tiles(DctScaling.OFF);
     List<String> report = new ArrayList<>();
     double worst = Double.POSITIVE_INFINITY;
     for (Path p : samplePhotos()) {
@@ -165,15 +161,14 @@ class ScaledJpegDecoderTest {
     }
   }
 
-  static double psnr(RgbImage a, RgbImage b) {
-    double se = 0;
-    byte[] x = a.data();
-    byte[] y = b.data();
-    for (int i = 0; i < x.length; i++) {
-      int d = (x[i] & 0xFF) - (y[i] & 0xFF);
-      se += d * d;
-    }
-    double mse = se / x.length;
-    return mse == 0 ? 99 : 10 * Math.log10(255.0 * 255.0 / mse);
+  /** Centre 256-pixel tiles at short side 256, Lanczos, with the given DCT scaling. */
+  private static TileSettings tiles(DctScaling dct) {
+    return new TileSettings(100_000_000L, 0xFFFFFF, true, false, 256, ResizeFilter.LANCZOS, 256, CropMode.CENTER, 1, 16,
+        42L, 1, dct);
   }
+
+  static double psnr(RgbImage a, RgbImage b) {
+    return dev.animegan.core.testing.TestImages.psnr(a, b);
+  }
+
 }

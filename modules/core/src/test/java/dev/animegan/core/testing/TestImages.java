@@ -185,4 +185,20 @@ public final class TestImages {
     }
     return (double) sum / a.data().length;
   }
+
+  /** PSNR in dB between two images of the same size (99 when equal). */
+  public static double psnr(RgbImage a, RgbImage b) {
+    if (a.width() != b.width() || a.height() != b.height()) {
+      throw new IllegalArgumentException(a.width() + "x" + a.height() + " vs " + b.width() + "x" + b.height());
+    }
+    double se = 0;
+    byte[] x = a.data();
+    byte[] y = b.data();
+    for (int i = 0; i < x.length; i++) {
+      int d = (x[i] & 0xFF) - (y[i] & 0xFF);
+      se += (double) d * d;
+    }
+    double mse = se / x.length;
+    return mse == 0 ? 99 : 10 * Math.log10(255.0 * 255.0 / mse);
+  }
 }

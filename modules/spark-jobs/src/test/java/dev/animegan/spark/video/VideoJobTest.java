@@ -188,12 +188,7 @@ class VideoJobTest {
   }
 
   static double psnr(RgbImage a, RgbImage b) {
-    double se = 0;
-    for (int i = 0; i < a.data().length; i++) {
-      double d = (a.data()[i] & 0xFF) - (b.data()[i] & 0xFF);
-      se += d * d;
-    }
-    double mse = se / a.data().length;
-    return mse == 0 ? 99 : 10 * Math.log10(255.0 * 255.0 / mse);
+    return dev.animegan.core.testing.TestImages.psnr(a, b);
   }
+
 }
