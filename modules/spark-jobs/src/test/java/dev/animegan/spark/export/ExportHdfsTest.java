@@ -16,8 +16,6 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,21 +24,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class ExportHdfsTest {
   @TempDir
   static Path dir;
-  static MiniHdfs cluster;
-  static String hdfs;
-
-  @BeforeAll
-  static void startHdfs() throws Exception {
-    cluster = MiniHdfs.start(dir.resolve("dfs"));
-    hdfs = cluster.uri();
-  }
-
-  @AfterAll
-  static void stopHdfs() {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @org.junit.jupiter.api.extension.RegisterExtension
+  static final MiniHdfs.PerClass HDFS = new MiniHdfs.PerClass();
 
   @Test
   void aCheckpointOnHdfsIsExportedToHdfs() throws Exception {
@@ -49,11 +34,11 @@ class ExportHdfsTest {
     Path local = dir.resolve("ckpt");
     Trainer.create(new TrainerSettings(4, 8, 1, 16, null, true, 16, LossWeights.animeGanV1(), 1e-4, 8e-5, 1.6e-4, 0.5, 0.999,
         5)).save(local);
-    org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(hdfs + "/runs/a run/checkpoints/round-00000001");
+    org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(HDFS.uri() + "/runs/a run/checkpoints/round-00000001");
     FileSystem fs = remote.getFileSystem(hconf);
     fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.toUri()), remote);
-    String out = hdfs + "/exports/generator.pt";
-    String d = hdfs + "/exports/discriminator.pt";
+    String out = HDFS.uri() + "/exports/generator.pt";
+    String d = HDFS.uri() + "/exports/discriminator.pt";
     ExportJob.ExportResult r = ExportJob.run(spark, ExportConfig.from(ConfigLoader.load(null,
         com.typesafe.config.ConfigFactory.parseMap(Map.of("animegan.export.model", remote.toString(),
             "animegan.export.out", out, "animegan.export.discriminator-out", d)))));
@@ -66,6 +51,6 @@ class ExportHdfsTest {
     fs.copyToLocalFile(new org.apache.hadoop.fs.Path(d), new org.apache.hadoop.fs.Path(backD.toUri()));
     assertEquals(StateDicts.discriminator(local), StateDicts.readDiscriminator(backD));
     assertEquals(r.bytes(), fs.getFileStatus(new org.apache.hadoop.fs.Path(out)).getLen());
-    assertEquals(2, fs.listStatus(new org.apache.hadoop.fs.Path(hdfs + "/exports")).length, "no temporary files are left");
+    assertEquals(2, fs.listStatus(new org.apache.hadoop.fs.Path(HDFS.uri() + "/exports")).length, "no temporary files are left");
   }
 }

@@ -34,4 +34,40 @@ public final class MiniHdfs implements AutoCloseable {
   public void close() {
     cluster.shutdown();
   }
+
+  /**
+   * One cluster for a test class: {@code @RegisterExtension static final MiniHdfs.PerClass HDFS =
+   * new MiniHdfs.PerClass();} starts it before the class's tests (storage in a temporary folder)
+   * and shuts it down and removes the folder after them.
+   */
+  public static final class PerClass implements org.junit.jupiter.api.extension.BeforeAllCallback,
+      org.junit.jupiter.api.extension.AfterAllCallback {
+    private Path dir;
+    private MiniHdfs hdfs;
+
+    @Override
+    public void beforeAll(org.junit.jupiter.api.extension.ExtensionContext context) throws IOException {
+      dir = java.nio.file.Files.createTempDirectory("animegan-minihdfs-");
+      hdfs = start(dir);
+    }
+
+    @Override
+    public void afterAll(org.junit.jupiter.api.extension.ExtensionContext context) throws IOException {
+      if (hdfs != null) {
+        hdfs.close();
+      }
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+
+    /** {@code hdfs://localhost:PORT}. */
+    public String uri() {
+      return hdfs.uri();
+    }
+
+    public org.apache.hadoop.fs.FileSystem fileSystem() throws IOException {
+      return hdfs.fileSystem();
+    }
+  }
 }
