@@ -24,10 +24,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -70,14 +68,22 @@ final class VideoTasks {
 
   // ------------------------------------------------------------------ segments
 
-  /** The file names of a committed segment in its folder: the video and its stats. */
-  static Path segmentFile(VideoWork.Segment s) {
-    return FilePaths.child(new Path(s.folder), s.name() + ".mp4");
+  /** Segment {@code index}'s video ({@code NNNNN.mp4}) in its folder. */
+  static Path segmentFile(String folder, int index) {
+    return FilePaths.child(new Path(folder), segmentName(index) + ".mp4");
   }
 
+  /** Segment {@code index}'s stats ({@code NNNNN.json}), written after its video: its presence marks the segment done. */
   static Path statsFile(String folder, int index) {
-    return FilePaths.child(new Path(folder), String.format(Locale.ROOT, "%05d", index) + ".json");
+    return FilePaths.child(new Path(folder), segmentName(index) + ".json");
   }
+
+  private static String segmentName(int index) {
+    return String.format(Locale.ROOT, "%05d", index);
+  }
+
+  /** What a committed segment's stats file holds (read by a rerun that reuses the segment). */
+  record SegmentStats(int frames, FlickerMeter.Sums flicker) {}
 
   /** Stylises and encodes one segment unless it is already committed; its stats file is written last. */
   static VideoWork.SegmentDone segment(VideoWork.Segment s, VideoConfig cfg, SerializableHadoopConf conf)
@@ -85,14 +91,11 @@ final class VideoTasks {
     Configuration hconf = conf.get();
     Path stats = statsFile(s.folder, s.index);
     FileSystem fs = HadoopFiles.dataFs(stats, hconf);
-    if (fs.exists(stats) && fs.exists(segmentFile(s))) {
+    if (fs.exists(stats) && fs.exists(segmentFile(s.folder, s.index))) {
       try (InputStream in = fs.open(stats)) {
-        Map<?, ?> m = JSON.readValue(in, Map.class);
+        SegmentStats done = JSON.readValue(in, SegmentStats.class);
         LOG.info("video {}: segment {} (frames {}..{}) already committed", s.input.display, s.index, s.start, s.end - 1);
-        return new VideoWork.SegmentDone(s.folder, s.index, ((Number) m.get("frames")).intValue(), true,
-            new FlickerMeter.Sums(((Number) m.get("pairs")).longValue(), ((Number) m.get("pixels")).longValue(),
-                ((Number) m.get("staticPixels")).longValue(), ((Number) m.get("input")).doubleValue(),
-                ((Number) m.get("raw")).doubleValue(), ((Number) m.get("output")).doubleValue()), null);
+        return new VideoWork.SegmentDone(s.folder, s.index, done.frames(), true, done.flicker(), null);
       }
     }
     long t0 = System.nanoTime();
@@ -150,21 +153,14 @@ final class VideoTasks {
     }
     long c = System.nanoTime();
     try {
-      commit(tmp, segmentFile(s), hconf);
+      commit(tmp, segmentFile(s.folder, s.index), hconf);
     } finally {
       Files.deleteIfExists(tmp);
     }
     t.ns[Stages.COMMIT] += System.nanoTime() - c;
     FlickerMeter.Sums sums = flicker.sums();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("frames", written);
-    m.put("pairs", sums.pairs());
-    m.put("pixels", sums.pixels());
-    m.put("staticPixels", sums.staticPixels());
-    m.put("input", sums.input());
-    m.put("raw", sums.raw());
-    m.put("output", sums.output());
-    HadoopFiles.writeAtomically(fs, stats, TMP_SUFFIX, o -> o.write(JSON.writeValueAsBytes(m)));
+    byte[] json = JSON.writeValueAsBytes(new SegmentStats(written, sums));
+    HadoopFiles.writeAtomically(fs, stats, TMP_SUFFIX, o -> o.write(json));
     double secs = (System.nanoTime() - t0) / 1e9;
     LOG.info("video {}: segment {} done: frames {}..{} ({} written, {} warm-up) at {}x{} in {} s ({} frames/s; {})",
         s.input.display, s.index, s.start, s.end - 1, written, s.start - s.warmupFrom, s.outWidth, s.outHeight,
@@ -244,7 +240,7 @@ final class VideoTasks {
     try {
       List<java.nio.file.Path> parts = new ArrayList<>();
       for (int i = 0; i < m.segments; i++) {
-        Path p = FilePaths.child(folder, String.format(Locale.ROOT, "%05d", i) + ".mp4");
+        Path p = segmentFile(m.folder, i);
         if (HadoopFiles.isLocal(fs)) {
           parts.add(HadoopFiles.localPath(fs, p));
         } else {

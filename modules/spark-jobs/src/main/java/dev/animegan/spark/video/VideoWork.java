@@ -96,10 +96,6 @@ final class VideoWork {
       this.outWidth = outWidth;
       this.outHeight = outHeight;
     }
-
-    String name() {
-      return String.format(java.util.Locale.ROOT, "%05d", index);
-    }
   }
 
   /** A finished segment: frames written, whether it was already committed, and its flicker sums. */
