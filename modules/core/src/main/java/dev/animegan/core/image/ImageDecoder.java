@@ -38,7 +38,7 @@ public final class ImageDecoder {
   }
 
   /** The outcome of decoding one file. */
-  public sealed interface Result permits Decoded, Rejected {}
+  public sealed interface Result permits Decoded, Planar, Rejected {}
 
   /**
    * A decoded image; {@code image} has EXIF orientation applied, so its size may differ from the
@@ -55,6 +55,15 @@ public final class ImageDecoder {
       return image.width() != sourceWidth || image.height() != sourceHeight;
     }
   }
+
+  /**
+   * A JPEG decoded scaled in the DCT domain, as its YCbCr planes (stored orientation, which has no
+   * EXIF rotation): {@code 1/denominator} of the file's {@code sourceWidth x sourceHeight}. Only
+   * {@link #decodeForResize} returns these, for callers that resize the planes themselves
+   * ({@link Resampler#resizeRegion(ScaledJpegDecoder.Planes, int, int, ResizeFilter, int, int, int, int, double, double)}).
+   */
+  public record Planar(ScaledJpegDecoder.Planes planes, int sourceWidth, int sourceHeight, int denominator)
+      implements Result {}
 
   /** A refused file with its reason and a message for people. */
   public record Rejected(RejectReason reason, String message) implements Result {}
@@ -73,6 +82,19 @@ public final class ImageDecoder {
    * JPEGs the scaled decoder does not take are decoded in full.
    */
   public Result decode(byte[] bytes, int targetShortSide) {
+    return scaled(bytes, targetShortSide, false);
+  }
+
+  /**
+   * As {@link #decode(byte[], int)}, but a DCT-scaled JPEG without EXIF rotation comes back as its
+   * YCbCr planes ({@link Planar}) for the caller to resize; everything else as {@link Decoded} or
+   * {@link Rejected}, exactly as there.
+   */
+  public Result decodeForResize(byte[] bytes, int targetShortSide) {
+    return scaled(bytes, targetShortSide, true);
+  }
+
+  private Result scaled(byte[] bytes, int targetShortSide, boolean planar) {
     if (targetShortSide > 0 && bytes.length > 3 && ImageFormat.sniff(bytes).format() == ImageFormat.JPEG
         && ScaledJpegDecoder.available()) {
       JpegInfo info = JpegInfo.read(bytes);
@@ -84,14 +106,17 @@ public final class ImageDecoder {
         }
         // d = 1 goes to ImageIO: measured faster than FFmpeg's decode plus the colour conversion in Java
         if (d > 1) {
-          RgbImage img;
+          ScaledJpegDecoder.Planes planes;
           try (DecodeGate.Permit permit = DecodeGate.enter((long) info.width() / d, (long) info.height() / d)) {
-            img = ScaledJpegDecoder.decode(bytes, d);
+            planes = ScaledJpegDecoder.decodePlanes(bytes, d);
           }
-          if (img != null) {
+          if (planes != null) {
             int orientation = options.applyExifOrientation() ? ExifOrientation.readJpeg(bytes) : 1;
+            if (planar && orientation == 1) {
+              return new Planar(planes, info.width(), info.height(), d);
+            }
             boolean swap = orientation >= 5;
-            return new Decoded(ExifOrientation.apply(img, orientation), ImageFormat.JPEG,
+            return new Decoded(ExifOrientation.apply(ScaledJpegDecoder.toRgb(planes), orientation), ImageFormat.JPEG,
                 swap ? info.height() : info.width(), swap ? info.width() : info.height());
           }
         }

@@ -107,11 +107,30 @@ public final class ScaledJpegDecoder {
   }
 
   /**
+   * The decoded planes of a JPEG, as stored: luma {@code width x height}; for colour images the two
+   * chroma planes of {@code chromaWidth x chromaHeight}, subsampled by {@code hsub} across and
+   * {@code vsub} down (JFIF's centred siting: chroma sample j covers luma pixels j*hsub to
+   * (j+1)*hsub - 1); {@code cb} and {@code cr} are null for grayscale.
+   */
+  public record Planes(int width, int height, byte[] y, byte[] cb, byte[] cr, int chromaWidth, int chromaHeight,
+      int hsub, int vsub) {
+    public boolean gray() {
+      return cb == null;
+    }
+  }
+
+  /**
    * Decodes {@code jpeg} at 1/{@code denominator} of its size, in its stored orientation; null
    * when FFmpeg refuses it or reports any error in the data (the caller then uses the full
    * decoder, which says why).
    */
   public static RgbImage decode(byte[] jpeg, int denominator) {
+    Planes planes = decodePlanes(jpeg, denominator);
+    return planes == null ? null : toRgb(planes);
+  }
+
+  /** As {@link #decode}, but the YCbCr planes as decoded, before chroma upsampling and colour conversion. */
+  public static Planes decodePlanes(byte[] jpeg, int denominator) {
     if (CODEC == null) {
       return null;
     }
@@ -142,7 +161,7 @@ public final class ScaledJpegDecoder {
       if (frame.decode_error_flags() != 0) {
         return null;
       }
-      return toRgb(frame);
+      return planes(frame);
     } catch (RuntimeException e) {
       return null;
     } finally {
@@ -154,33 +173,41 @@ public final class ScaledJpegDecoder {
     }
   }
 
-  private static RgbImage toRgb(AVFrame frame) {
+  private static Planes planes(AVFrame frame) {
     int w = frame.width();
     int h = frame.height();
     int fmt = frame.format();
-    int cw;
-    int ch;
-    if (fmt == AV_PIX_FMT_YUVJ420P) {
-      cw = (w + 1) / 2;
-      ch = (h + 1) / 2;
-    } else if (fmt == AV_PIX_FMT_YUVJ422P) {
-      cw = (w + 1) / 2;
-      ch = h;
-    } else if (fmt == AV_PIX_FMT_YUVJ444P) {
-      cw = w;
-      ch = h;
-    } else if (fmt == AV_PIX_FMT_GRAY8) {
-      cw = 0;
-      ch = 0;
-    } else {
-      return null;
-    }
     if (w <= 0 || h <= 0) {
       return null;
     }
-    byte[] y = plane(frame, 0, w, h);
+    int hsub;
+    int vsub;
+    if (fmt == AV_PIX_FMT_YUVJ420P) {
+      hsub = 2;
+      vsub = 2;
+    } else if (fmt == AV_PIX_FMT_YUVJ422P) {
+      hsub = 2;
+      vsub = 1;
+    } else if (fmt == AV_PIX_FMT_YUVJ444P) {
+      hsub = 1;
+      vsub = 1;
+    } else if (fmt == AV_PIX_FMT_GRAY8) {
+      return new Planes(w, h, plane(frame, 0, w, h), null, null, 0, 0, 1, 1);
+    } else {
+      return null;
+    }
+    int cw = (w + hsub - 1) / hsub;
+    int ch = (h + vsub - 1) / vsub;
+    return new Planes(w, h, plane(frame, 0, w, h), plane(frame, 1, cw, ch), plane(frame, 2, cw, ch), cw, ch, hsub, vsub);
+  }
+
+  /** libjpeg's output: fancy chroma upsampling, then its fixed-point YCbCr to RGB tables. */
+  static RgbImage toRgb(Planes p) {
+    int w = p.width();
+    int h = p.height();
+    byte[] y = p.y();
     byte[] out = new byte[w * h * 3];
-    if (cw == 0) {
+    if (p.gray()) {
       for (int i = 0, o = 0; i < y.length; i++, o += 3) {
         out[o] = y[i];
         out[o + 1] = y[i];
@@ -188,19 +215,21 @@ public final class ScaledJpegDecoder {
       }
       return new RgbImage(w, h, out);
     }
-    byte[] cb = plane(frame, 1, cw, ch);
-    byte[] cr = plane(frame, 2, cw, ch);
+    int cw = p.chromaWidth();
+    int ch = p.chromaHeight();
+    byte[] cb = p.cb();
+    byte[] cr = p.cr();
     byte[] cbRow = new byte[w];
     byte[] crRow = new byte[w];
     int[] colsum = new int[cw];
     for (int row = 0; row < h; row++) {
-      if (fmt == AV_PIX_FMT_YUVJ420P) {
+      if (p.vsub() == 2) {
         // libjpeg h2v2 fancy upsampling: the nearer chroma row weighs 3, the other 1, then the same across
         int c = row >> 1;
         int other = (row & 1) == 0 ? Math.max(0, c - 1) : Math.min(ch - 1, c + 1);
         upsampleH2V2(cb, cw, c, other, colsum, cbRow, w);
         upsampleH2V2(cr, cw, c, other, colsum, crRow, w);
-      } else if (fmt == AV_PIX_FMT_YUVJ422P) {
+      } else if (p.hsub() == 2) {
         upsampleH2V1(cb, cw, row, cbRow, w);
         upsampleH2V1(cr, cw, row, crRow, w);
       } else {

@@ -12,7 +12,7 @@ public enum DctScaling {
   /**
    * Down to the smallest size whose short side is at least 1.25 times the resize target, so the
    * antialiased filter still does the last 1.25x or more. Measured tile PSNR against full decodes
-   * (README): at least 51.8 dB on the bundled photos, 40.6 dB on ../shared/data/photos and 40.9 dB
+   * (README): at least 51.7 dB on the bundled photos, 41.6 dB on ../shared/data/photos and 43.3 dB
    * on the generated benchmark photos. Scaling further, to the target itself, leaves the filter
    * almost nothing to do and measured down to 29 dB.
    */

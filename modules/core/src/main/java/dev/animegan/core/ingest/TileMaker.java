@@ -38,15 +38,16 @@ public final class TileMaker {
    */
   public Outcome make(byte[] bytes, String contentHash, boolean anime) {
     int keep = settings.dctScaling().minimumShortSide(settings.shortSide());
-    ImageDecoder.Result result = keep > 0 ? decoder.decode(bytes, keep) : decoder.decode(bytes);
+    ImageDecoder.Result result = keep > 0 ? decoder.decodeForResize(bytes, keep) : decoder.decode(bytes);
     if (result instanceof ImageDecoder.Rejected r) {
       return new Rejected(r.reason(), r.message());
     }
-    ImageDecoder.Decoded decoded = (ImageDecoder.Decoded) result;
-    RgbImage img = decoded.image();
+    ImageDecoder.Planar planar = result instanceof ImageDecoder.Planar p ? p : null;
+    ImageDecoder.Decoded decoded = planar == null ? (ImageDecoder.Decoded) result : null;
+    int sourceW = planar != null ? planar.sourceWidth() : decoded.sourceWidth();
+    int sourceH = planar != null ? planar.sourceHeight() : decoded.sourceHeight();
     // the geometry comes from the file's full size, whether it was decoded in full or scaled
-    int[] size = CropPlanner.resizedSize(decoded.sourceWidth(), decoded.sourceHeight(), settings.shortSide(),
-        settings.allowUpscale());
+    int[] size = CropPlanner.resizedSize(sourceW, sourceH, settings.shortSide(), settings.allowUpscale());
     long seed = settings.seed() ^ ContentHash.prefixLong(contentHash);
     List<CropBox> boxes = CropPlanner.plan(size[0], size[1], settings.cropSize(),
         settings.cropMode(), settings.cropCount(), settings.maxPerImage(), seed);
@@ -61,11 +62,11 @@ public final class TileMaker {
       bx1 = Math.max(bx1, box.x() + box.size());
       by1 = Math.max(by1, box.y() + box.size());
     }
-    int d = dctDenominator(decoded.sourceWidth(), decoded.sourceHeight(), img.width(), img.height());
-    RgbImage region = boxes.isEmpty() ? null : size[0] == img.width() && size[1] == img.height()
-        ? img.crop(bx0, by0, bx1 - bx0, by1 - by0)
-        : Resampler.resizeRegion(img, size[0], size[1], settings.filter(), bx0, by0, bx1 - bx0, by1 - by0,
-            decoded.sourceWidth() / (double) d, decoded.sourceHeight() / (double) d);
+    RgbImage region = boxes.isEmpty() ? null : planar != null
+        // a scaled JPEG: its planes resized straight to the region, converted to RGB at tile size
+        ? Resampler.resizeRegion(planar.planes(), size[0], size[1], settings.filter(), bx0, by0, bx1 - bx0,
+            by1 - by0, sourceW / (double) planar.denominator(), sourceH / (double) planar.denominator())
+        : region(decoded, size, bx0, by0, bx1 - bx0, by1 - by0);
     List<Tile> tiles = new ArrayList<>(boxes.size());
     int level = settings.pngCompression();
     for (CropBox box : boxes) {
@@ -74,8 +75,19 @@ public final class TileMaker {
       byte[] smooth = anime ? PngCodec.encode(EdgeSmoothing.smooth(tile), level) : null;
       tiles.add(new Tile(box, PngCodec.encode(tile, level), gray, smooth));
     }
-    return new Accepted(decoded.format(), decoded.sourceWidth(), decoded.sourceHeight(), size[0], size[1],
+    return new Accepted(planar != null ? ImageFormat.JPEG : decoded.format(), sourceW, sourceH, size[0], size[1],
         tiles);
+  }
+
+  /** The region of a decoded RGB image (full size or DCT-scaled) resized to {@code size}. */
+  private RgbImage region(ImageDecoder.Decoded decoded, int[] size, int x0, int y0, int w, int h) {
+    RgbImage img = decoded.image();
+    if (size[0] == img.width() && size[1] == img.height()) {
+      return img.crop(x0, y0, w, h);
+    }
+    int d = dctDenominator(decoded.sourceWidth(), decoded.sourceHeight(), img.width(), img.height());
+    return Resampler.resizeRegion(img, size[0], size[1], settings.filter(), x0, y0, w, h,
+        decoded.sourceWidth() / (double) d, decoded.sourceHeight() / (double) d);
   }
 
   /**

@@ -90,6 +90,100 @@ class ScaledJpegDecoderTest {
     assertEquals(48, d.sourceHeight());
   }
 
+  @Test
+  void forResizingAPlainScaledJpegComesBackAsPlanesAndARotatedOneAsRgb() throws IOException {
+    byte[] kcas = Files.readAllBytes(repo().resolve("data/sample/photos/tuxtype-data/kcas1.jpg"));
+    ImageDecoder.Planar p = assertInstanceOf(ImageDecoder.Planar.class, decoder.decodeForResize(kcas, 256));
+    assertEquals(4, p.denominator());
+    assertEquals(1280, p.sourceWidth());
+    assertEquals(1024, p.sourceHeight());
+    assertEquals(320, p.planes().width());
+    assertEquals(256, p.planes().height());
+    assertEquals((320 + p.planes().hsub() - 1) / p.planes().hsub(), p.planes().chromaWidth());
+    // the planes are what decode() converts: the same RGB as the scaled decode
+    assertEquals(((ImageDecoder.Decoded) decoder.decode(kcas, 256)).image(), ScaledJpegDecoder.toRgb(p.planes()));
+
+    byte[] rotated = TestImages.resource("orient6.jpg");
+    ImageDecoder.Decoded d = assertInstanceOf(ImageDecoder.Decoded.class, decoder.decodeForResize(rotated, 20));
+    assertEquals(20, d.image().width(), "oriented as decode() does");
+    assertEquals(24, d.image().height());
+    byte[] cmyk = TestImages.resource("cmyk.jpg");
+    assertFalse(assertInstanceOf(ImageDecoder.Decoded.class, decoder.decodeForResize(cmyk, 16)).scaled());
+  }
+
+  /**
+   * The planes resized and converted at tile size against the converted image resized: within
+   * rounding for 4:4:4 and grayscale (both steps are linear), and above 40 dB for 4:2:0, whose
+   * chroma is resized from its own grid instead of libjpeg's upsampled one.
+   */
+  @Test
+  void resizingThePlanesMatchesResizingTheConvertedImage() {
+    RgbImage pattern = TestImages.pattern(203, 151);
+    for (String sampling : List.of("444", "420", "gray")) {
+      ScaledJpegDecoder.Planes planes = syntheticPlanes(pattern, sampling);
+      RgbImage rgb = ScaledJpegDecoder.toRgb(planes);
+      RgbImage expected = Resampler.resizeRegion(rgb, 97, 72, ResizeFilter.LANCZOS, 10, 5, 64, 64, 202.5, 150.5);
+      RgbImage actual = Resampler.resizeRegion(planes, 97, 72, ResizeFilter.LANCZOS, 10, 5, 64, 64, 202.5, 150.5);
+      int maxDiff = 0;
+      for (int i = 0; i < expected.data().length; i++) {
+        maxDiff = Math.max(maxDiff, Math.abs((expected.data()[i] & 0xFF) - (actual.data()[i] & 0xFF)));
+      }
+      if (sampling.equals("gray")) {
+        assertEquals(expected, actual, "grayscale: the same pixels");
+      } else if (sampling.equals("444")) {
+        assertTrue(maxDiff <= 2, "4:4:4 within rounding, max difference " + maxDiff);
+      } else {
+        double psnr = psnr(expected, actual);
+        assertTrue(psnr >= 40, "4:2:0: " + psnr + " dB");
+      }
+    }
+  }
+
+  /** {@code img} as JFIF YCbCr planes, chroma averaged over 2x2 for 4:2:0. */
+  private static ScaledJpegDecoder.Planes syntheticPlanes(RgbImage img, String sampling) {
+    int w = img.width();
+    int h = img.height();
+    byte[] y = new byte[w * h];
+    float[] cb = new float[w * h];
+    float[] cr = new float[w * h];
+    for (int j = 0; j < h; j++) {
+      for (int i = 0; i < w; i++) {
+        int r = img.get(i, j, 0);
+        int g = img.get(i, j, 1);
+        int b = img.get(i, j, 2);
+        y[j * w + i] = (byte) Math.round(0.299 * r + 0.587 * g + 0.114 * b);
+        cb[j * w + i] = (float) (128 - 0.168736 * r - 0.331264 * g + 0.5 * b);
+        cr[j * w + i] = (float) (128 + 0.5 * r - 0.418688 * g - 0.081312 * b);
+      }
+    }
+    if (sampling.equals("gray")) {
+      return new ScaledJpegDecoder.Planes(w, h, y, null, null, 0, 0, 1, 1);
+    }
+    int sub = sampling.equals("420") ? 2 : 1;
+    int cw = (w + sub - 1) / sub;
+    int ch = (h + sub - 1) / sub;
+    byte[] pb = new byte[cw * ch];
+    byte[] pr = new byte[cw * ch];
+    for (int j = 0; j < ch; j++) {
+      for (int i = 0; i < cw; i++) {
+        double sb = 0;
+        double sr = 0;
+        int n = 0;
+        for (int dj = 0; dj < sub && j * sub + dj < h; dj++) {
+          for (int di = 0; di < sub && i * sub + di < w; di++) {
+            int k = (j * sub + dj) * w + i * sub + di;
+            sb += cb[k];
+            sr += cr[k];
+            n++;
+          }
+        }
+        pb[j * cw + i] = (byte) Math.max(0, Math.min(255, Math.round(sb / n)));
+        pr[j * cw + i] = (byte) Math.max(0, Math.min(255, Math.round(sr / n)));
+      }
+    }
+    return new ScaledJpegDecoder.Planes(w, h, y, pb, pr, cw, ch, sub, sub);
+  }
+
   /**
    * Tiles of the bundled photos, decoded scaled then Lanczos-resized, against full decodes: PSNR of
    * at least 40 dB (README states the figures).

@@ -158,7 +158,7 @@ final class IngestPartitions {
       }
       byte[] bytes;
       try {
-        bytes = read(FilePaths.path(f.uri()), hconf);
+        bytes = read(FilePaths.path(f.uri()), f.length(), hconf);
       } catch (FileNotFoundException e) {
         rejectUnread(report, counts, have, f, path, -1, RejectReason.READ_ERROR,
             "file disappeared before it could be read: " + e.getMessage());
@@ -256,11 +256,31 @@ final class IngestPartitions {
       report.rejected.add(new IngestReport.Rejected(path, f.domain(), f.style(), length, null, reason.code(), message));
     }
 
-    /** The whole file, read once; at most {@code maxBytes + 1} bytes (the caller rejects more). */
-    private byte[] read(Path p, Configuration hconf) throws IOException {
+    /**
+     * The whole file, read once; at most {@code maxBytes + 1} bytes (the caller rejects more). The
+     * listed length sizes the buffer, so a file of the listed size is read straight into its array
+     * (measured: a tenth of the task time went to growing and copying chunk buffers before); a file
+     * that changed size since the listing is still read to its end.
+     */
+    private byte[] read(Path p, long listedLength, Configuration hconf) throws IOException {
       FileSystem fs = HadoopFiles.dataFs(p, hconf);
+      int limit = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1);
       try (InputStream in = fs.open(p)) {
-        return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        int expected = (int) Math.max(0, Math.min(listedLength, limit));
+        byte[] head = new byte[expected];
+        int n = in.readNBytes(head, 0, expected);
+        if (n < expected) {
+          return java.util.Arrays.copyOf(head, n);
+        }
+        int next = n == limit ? -1 : in.read();
+        if (next < 0) {
+          return head;
+        }
+        byte[] rest = in.readNBytes(limit - n - 1);
+        byte[] all = java.util.Arrays.copyOf(head, n + 1 + rest.length);
+        all[n] = (byte) next;
+        System.arraycopy(rest, 0, all, n + 1, rest.length);
+        return all;
       }
     }
   }
