@@ -103,29 +103,10 @@ public final class Resampler {
     int lo = colLo * 3;
     int hi = colHi * 3;
     int rowLen = inW * 3;
-    float[] acc = new float[rowLen];
     byte[] out = new byte[w * h * 3];
-    // input rows as floats, each converted once: a ring of the last vy.stride rows
-    float[][] ring = new float[Math.min(inH, vy.stride)][rowLen];
-    int[] ringRow = new int[ring.length];
-    java.util.Arrays.fill(ringRow, -1);
+    VerticalPass vertical = new VerticalPass(in, inH, rowLen, vy, lo, hi);
     for (int y = y0; y < y0 + h; y++) {
-      int s = vy.start[y];
-      int n = vy.count[y];
-      int wo = y * vy.stride;
-      for (int k = 0; k < n; k++) {
-        float wt = vy.weights[wo + k];
-        float[] row = floatRow(in, s + k, rowLen, lo, hi, ring, ringRow);
-        if (k == 0) {
-          for (int i = lo; i < hi; i++) {
-            acc[i] = wt * row[i];
-          }
-        } else {
-          for (int i = lo; i < hi; i++) {
-            acc[i] += wt * row[i];
-          }
-        }
-      }
+      float[] acc = vertical.row(y);
       int rowOut = (y - y0) * w * 3;
       for (int x = x0; x < x0 + w; x++) {
         int sx = hx.start[x];
@@ -211,28 +192,10 @@ public final class Resampler {
       lo = Math.min(lo, hx.start[x]);
       hi = Math.max(hi, hx.start[x] + hx.count[x]);
     }
-    float[] acc = new float[inW];
     float[] out = new float[w * h];
-    float[][] ring = new float[Math.min(inH, vy.stride)][inW];
-    int[] ringRow = new int[ring.length];
-    java.util.Arrays.fill(ringRow, -1);
+    VerticalPass vertical = new VerticalPass(in, inH, inW, vy, lo, hi);
     for (int y = y0; y < y0 + h; y++) {
-      int s = vy.start[y];
-      int n = vy.count[y];
-      int wo = y * vy.stride;
-      for (int k = 0; k < n; k++) {
-        float wt = vy.weights[wo + k];
-        float[] row = floatRow(in, s + k, inW, lo, hi, ring, ringRow);
-        if (k == 0) {
-          for (int i = lo; i < hi; i++) {
-            acc[i] = wt * row[i];
-          }
-        } else {
-          for (int i = lo; i < hi; i++) {
-            acc[i] += wt * row[i];
-          }
-        }
-      }
+      float[] acc = vertical.row(y);
       int rowOut = (y - y0) * w;
       float[] weights = hx.weights;
       for (int x = x0; x < x0 + w; x++) {
@@ -249,17 +212,70 @@ public final class Resampler {
     return out;
   }
 
-  private static float[] floatRow(byte[] in, int r, int rowLen, int lo, int hi, float[][] ring, int[] ringRow) {
-    int slot = r % ring.length;
-    float[] row = ring[slot];
-    if (ringRow[slot] != r) {
-      int o = r * rowLen;
-      for (int i = lo; i < hi; i++) {
-        row[i] = in[o + i] & 0xFF;
-      }
-      ringRow[slot] = r;
+  /**
+   * The vertical pass over 8-bit rows of {@code rowLen} values: one output row at a time into a
+   * float row (a contiguous multiply-add over the columns {@code lo..hi} the region needs, which the
+   * JIT vectorises), the input rows converted to floats once each, in a ring of the last
+   * {@code vy.stride} rows.
+   */
+  private static final class VerticalPass {
+    private final byte[] in;
+    private final int rowLen;
+    private final Taps vy;
+    private final int lo;
+    private final int hi;
+    private final float[] acc;
+    private final float[][] ring;
+    private final int[] ringRow;
+
+    VerticalPass(byte[] in, int inH, int rowLen, Taps vy, int lo, int hi) {
+      this.in = in;
+      this.rowLen = rowLen;
+      this.vy = vy;
+      this.lo = lo;
+      this.hi = hi;
+      this.acc = new float[rowLen];
+      this.ring = new float[Math.min(inH, vy.stride)][rowLen];
+      this.ringRow = new int[ring.length];
+      java.util.Arrays.fill(ringRow, -1);
     }
-    return row;
+
+    /** Output row {@code y} (valid in {@code lo..hi}); the array is reused by the next call. */
+    float[] row(int y) {
+      float[] acc = this.acc;
+      int lo = this.lo;
+      int hi = this.hi;
+      int s = vy.start[y];
+      int n = vy.count[y];
+      int wo = y * vy.stride;
+      for (int k = 0; k < n; k++) {
+        float wt = vy.weights[wo + k];
+        float[] row = floatRow(s + k);
+        if (k == 0) {
+          for (int i = lo; i < hi; i++) {
+            acc[i] = wt * row[i];
+          }
+        } else {
+          for (int i = lo; i < hi; i++) {
+            acc[i] += wt * row[i];
+          }
+        }
+      }
+      return acc;
+    }
+
+    private float[] floatRow(int r) {
+      int slot = r % ring.length;
+      float[] row = ring[slot];
+      if (ringRow[slot] != r) {
+        int o = r * rowLen;
+        for (int i = lo; i < hi; i++) {
+          row[i] = in[o + i] & 0xFF;
+        }
+        ringRow[slot] = r;
+      }
+      return row;
+    }
   }
 
   private static byte clamp(float v) {
