@@ -75,16 +75,7 @@ public final class Resampler {
    */
   public static RgbImage resizeRegion(RgbImage src, int outW, int outH, ResizeFilter filter, int x0, int y0, int w, int h,
       double extentW, double extentH) {
-    if (extentW <= 0 || extentH <= 0 || extentW > src.width() || extentH > src.height()) {
-      throw new IllegalArgumentException("extent " + extentW + "x" + extentH + " is outside " + src.width() + "x"
-          + src.height());
-    }
-    if (outW <= 0 || outH <= 0) {
-      throw new IllegalArgumentException("target size must be positive, got " + outW + "x" + outH);
-    }
-    if (x0 < 0 || y0 < 0 || w <= 0 || h <= 0 || x0 + w > outW || y0 + h > outH) {
-      throw new IllegalArgumentException("region " + w + "x" + h + " at " + x0 + "," + y0 + " is outside " + outW + "x" + outH);
-    }
+    checkRegion(src.width(), src.height(), extentW, extentH, outW, outH, x0, y0, w, h);
     int inW = src.width();
     int inH = src.height();
     byte[] in = src.data();
@@ -143,16 +134,7 @@ public final class Resampler {
    */
   public static RgbImage resizeRegion(ScaledJpegDecoder.Planes src, int outW, int outH, ResizeFilter filter, int x0,
       int y0, int w, int h, double extentW, double extentH) {
-    if (extentW <= 0 || extentH <= 0 || extentW > src.width() || extentH > src.height()) {
-      throw new IllegalArgumentException("extent " + extentW + "x" + extentH + " is outside " + src.width() + "x"
-          + src.height());
-    }
-    if (outW <= 0 || outH <= 0) {
-      throw new IllegalArgumentException("target size must be positive, got " + outW + "x" + outH);
-    }
-    if (x0 < 0 || y0 < 0 || w <= 0 || h <= 0 || x0 + w > outW || y0 + h > outH) {
-      throw new IllegalArgumentException("region " + w + "x" + h + " at " + x0 + "," + y0 + " is outside " + outW + "x" + outH);
-    }
+    checkRegion(src.width(), src.height(), extentW, extentH, outW, outH, x0, y0, w, h);
     float[] luma = plane(src.y(), src.width(), src.height(), extentW, extentH, outW, outH, filter, x0, y0, w, h);
     byte[] out = new byte[w * h * 3];
     if (src.gray()) {
@@ -210,6 +192,19 @@ public final class Resampler {
       }
     }
     return out;
+  }
+
+  private static void checkRegion(int inW, int inH, double extentW, double extentH, int outW, int outH, int x0,
+      int y0, int w, int h) {
+    if (extentW <= 0 || extentH <= 0 || extentW > inW || extentH > inH) {
+      throw new IllegalArgumentException("extent " + extentW + "x" + extentH + " is outside " + inW + "x" + inH);
+    }
+    if (outW <= 0 || outH <= 0) {
+      throw new IllegalArgumentException("target size must be positive, got " + outW + "x" + outH);
+    }
+    if (x0 < 0 || y0 < 0 || w <= 0 || h <= 0 || x0 + w > outW || y0 + h > outH) {
+      throw new IllegalArgumentException("region " + w + "x" + h + " at " + x0 + "," + y0 + " is outside " + outW + "x" + outH);
+    }
   }
 
   /**
