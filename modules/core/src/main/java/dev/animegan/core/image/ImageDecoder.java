@@ -38,14 +38,23 @@ public final class ImageDecoder {
   }
 
   /** The outcome of decoding one file. */
-  public sealed interface Result permits Decoded, Planar, Rejected {}
+  public sealed interface Result permits Pixels, Rejected {}
+
+  /** An accepted file's pixels, in whichever form the decode gave them, with the file's full size. */
+  public sealed interface Pixels extends Result permits Decoded, Planar {
+    ImageFormat format();
+
+    int sourceWidth();
+
+    int sourceHeight();
+  }
 
   /**
    * A decoded image; {@code image} has EXIF orientation applied, so its size may differ from the
    * stored one. {@code sourceWidth x sourceHeight} is the file's full size (oriented): the image's
    * own size, unless it was decoded scaled ({@link #decode(byte[], int)}).
    */
-  public record Decoded(RgbImage image, ImageFormat format, int sourceWidth, int sourceHeight) implements Result {
+  public record Decoded(RgbImage image, ImageFormat format, int sourceWidth, int sourceHeight) implements Pixels {
     public Decoded(RgbImage image, ImageFormat format) {
       this(image, format, image.width(), image.height());
     }
@@ -63,7 +72,12 @@ public final class ImageDecoder {
    * ({@link Resampler#resizeRegion(ScaledJpegDecoder.Planes, int, int, ResizeFilter, int, int, int, int, double, double)}).
    */
   public record Planar(ScaledJpegDecoder.Planes planes, int sourceWidth, int sourceHeight, int denominator)
-      implements Result {}
+      implements Pixels {
+    @Override
+    public ImageFormat format() {
+      return ImageFormat.JPEG;
+    }
+  }
 
   /** A refused file with its reason and a message for people. */
   public record Rejected(RejectReason reason, String message) implements Result {}

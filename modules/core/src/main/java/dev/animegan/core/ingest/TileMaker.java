@@ -42,12 +42,10 @@ public final class TileMaker {
     if (result instanceof ImageDecoder.Rejected r) {
       return new Rejected(r.reason(), r.message());
     }
-    ImageDecoder.Planar planar = result instanceof ImageDecoder.Planar p ? p : null;
-    ImageDecoder.Decoded decoded = planar == null ? (ImageDecoder.Decoded) result : null;
-    int sourceW = planar != null ? planar.sourceWidth() : decoded.sourceWidth();
-    int sourceH = planar != null ? planar.sourceHeight() : decoded.sourceHeight();
+    ImageDecoder.Pixels decoded = (ImageDecoder.Pixels) result;
     // the geometry comes from the file's full size, whether it was decoded in full or scaled
-    int[] size = CropPlanner.resizedSize(sourceW, sourceH, settings.shortSide(), settings.allowUpscale());
+    int[] size = CropPlanner.resizedSize(decoded.sourceWidth(), decoded.sourceHeight(), settings.shortSide(),
+        settings.allowUpscale());
     long seed = settings.seed() ^ ContentHash.prefixLong(contentHash);
     List<CropBox> boxes = CropPlanner.plan(size[0], size[1], settings.cropSize(),
         settings.cropMode(), settings.cropCount(), settings.maxPerImage(), seed);
@@ -62,11 +60,7 @@ public final class TileMaker {
       bx1 = Math.max(bx1, box.x() + box.size());
       by1 = Math.max(by1, box.y() + box.size());
     }
-    RgbImage region = boxes.isEmpty() ? null : planar != null
-        // a scaled JPEG: its planes resized straight to the region, converted to RGB at tile size
-        ? Resampler.resizeRegion(planar.planes(), size[0], size[1], settings.filter(), bx0, by0, bx1 - bx0,
-            by1 - by0, sourceW / (double) planar.denominator(), sourceH / (double) planar.denominator())
-        : region(decoded, size, bx0, by0, bx1 - bx0, by1 - by0);
+    RgbImage region = boxes.isEmpty() ? null : region(decoded, size, bx0, by0, bx1 - bx0, by1 - by0);
     List<Tile> tiles = new ArrayList<>(boxes.size());
     int level = settings.pngCompression();
     for (CropBox box : boxes) {
@@ -75,12 +69,18 @@ public final class TileMaker {
       byte[] smooth = anime ? PngCodec.encode(EdgeSmoothing.smooth(tile), level) : null;
       tiles.add(new Tile(box, PngCodec.encode(tile, level), gray, smooth));
     }
-    return new Accepted(planar != null ? ImageFormat.JPEG : decoded.format(), sourceW, sourceH, size[0], size[1],
+    return new Accepted(decoded.format(), decoded.sourceWidth(), decoded.sourceHeight(), size[0], size[1],
         tiles);
   }
 
-  /** The region of a decoded RGB image (full size or DCT-scaled) resized to {@code size}. */
-  private RgbImage region(ImageDecoder.Decoded decoded, int[] size, int x0, int y0, int w, int h) {
+  /** The {@code w x h} region at ({@code x0}, {@code y0}) of the decoded image resized to {@code size}. */
+  private RgbImage region(ImageDecoder.Pixels pixels, int[] size, int x0, int y0, int w, int h) {
+    if (pixels instanceof ImageDecoder.Planar p) {
+      // a scaled JPEG: its planes resized straight to the region, converted to RGB at tile size
+      return Resampler.resizeRegion(p.planes(), size[0], size[1], settings.filter(), x0, y0, w, h,
+          p.sourceWidth() / (double) p.denominator(), p.sourceHeight() / (double) p.denominator());
+    }
+    ImageDecoder.Decoded decoded = (ImageDecoder.Decoded) pixels;
     RgbImage img = decoded.image();
     if (size[0] == img.width() && size[1] == img.height()) {
       return img.crop(x0, y0, w, h);
