@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Benchmarks, printing JSON on stdout (logs go to stderr).
-#   jobs/bench.sh ingest [--data DIR] [--work DIR] [--generate N [--from DIR]] [spark options]
+#   jobs/bench.sh ingest [--data DIR] [--work DIR] [--generate N [--from DIR]] [--rerun] [spark options]
 #       ingest throughput on DIR/photos + DIR/cartoon (default ../shared/data) on local[2]
 #       (or --master ...); with --generate N on N generated photos (derived from DIR/photos, or
 #       --from DIR, by crops, scales and colour jitter; kept in --work for reruns) plus DIR/cartoon.
 #       Also one timed pass of the raw JPEG decode of the same photos and, when Debian's python3-pil
 #       is installed, the PIL (libjpeg-turbo) reference pipeline on the same files with the same
 #       number of processes (peers/pil_ingest.py: DCT-scaled and full decode), with the ratios.
+#       --rerun runs the ingest a second time in the same JVM (ingest_rerun: the rate once the JVM
+#       and Spark are warm, i.e. the marginal cost per image of a long run).
 #   jobs/bench.sh train [--data DIR] [--tile N] [--base N] [--rounds N] [spark options]
 #       adversarial training with dl4j-spark parameter averaging, 1 vs 2 workers on local[2]:
 #       images/s, per-round compute vs other time, scaling efficiency.

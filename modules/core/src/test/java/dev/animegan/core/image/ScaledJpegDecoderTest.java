@@ -116,6 +116,22 @@ class ScaledJpegDecoderTest {
    * rounding for 4:4:4 and grayscale (both steps are linear), and above 40 dB for 4:2:0, whose
    * chroma is resized from its own grid instead of libjpeg's upsampled one.
    */
+  /** Each region's filter taps are computed for its own outputs only: the same pixels as cropping the whole resize. */
+  @Test
+  void aPlanarRegionIsBitExactWithTheSameCropOfTheWholePlanarResize() {
+    RgbImage pattern = TestImages.pattern(203, 151);
+    for (String sampling : List.of("444", "420", "gray")) {
+      ScaledJpegDecoder.Planes planes = syntheticPlanes(pattern, sampling);
+      RgbImage whole = Resampler.resizeRegion(planes, 97, 72, ResizeFilter.LANCZOS, 0, 0, 97, 72, 202.5, 150.5);
+      for (int[] box : new int[][] {{10, 5, 64, 64}, {0, 0, 20, 72}, {97 - 33, 72 - 21, 33, 21}}) {
+        RgbImage region = Resampler.resizeRegion(planes, 97, 72, ResizeFilter.LANCZOS, box[0], box[1], box[2], box[3],
+            202.5, 150.5);
+        assertEquals(whole.crop(box[0], box[1], box[2], box[3]), region,
+            sampling + " region " + java.util.Arrays.toString(box));
+      }
+    }
+  }
+
   @Test
   void resizingThePlanesMatchesResizingTheConvertedImage() {
     RgbImage pattern = TestImages.pattern(203, 151);

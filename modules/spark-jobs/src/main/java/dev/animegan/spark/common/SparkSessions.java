@@ -11,10 +11,19 @@ public final class SparkSessions {
     return getOrCreate(appName, java.util.Map.of());
   }
 
-  /** As above; {@code defaults} apply to keys spark-submit did not set. */
+  /**
+   * Settings every job session gets unless spark-submit set them: the local file system without a
+   * forked {@code chmod} per created file ({@link PosixLocalFileSystem}).
+   */
+  public static final java.util.Map<String, String> BASE_DEFAULTS =
+      java.util.Map.of("spark.hadoop.fs.file.impl", PosixLocalFileSystem.class.getName());
+
+  /** As above; {@code defaults} (then {@link #BASE_DEFAULTS}) apply to keys spark-submit did not set. */
   public static SparkSession getOrCreate(String appName, java.util.Map<String, String> defaults) {
     SparkConf conf = new SparkConf(); // picks up spark.* system properties set by spark-submit
-    defaults.forEach((k, v) -> {
+    java.util.Map<String, String> all = new java.util.HashMap<>(BASE_DEFAULTS);
+    all.putAll(defaults);
+    all.forEach((k, v) -> {
       if (!conf.contains(k)) {
         conf.set(k, v);
       }

@@ -22,6 +22,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -200,8 +201,15 @@ public final class IngestJob {
     try {
       JavaRDD<Row> tiles = jsc.parallelize(plan, Math.max(1, plan.size())).mapPartitions(new IngestPartitions.Process(
           conf, cfg.tiles(), cfg.maxFileBytes(), cfg.testFraction(), runId, have, ledger));
-      spark.createDataFrame(tiles, IngestTables.TILES.struct()).write().mode(saveMode(cfg))
-          .partitionBy(IngestTables.TILES.partitionColumns()).parquet(out + "/" + TILES);
+      DataFrameWriter<Row> writer = spark.createDataFrame(tiles, IngestTables.TILES.struct()).write().mode(saveMode(cfg))
+          .partitionBy(IngestTables.TILES.partitionColumns());
+      // PNG bytes never repeat: no dictionary attempt (hashing each ~100 KB value) for the image columns.
+      for (org.apache.spark.sql.types.StructField f : IngestTables.TILES.struct().fields()) {
+        if (f.dataType() instanceof org.apache.spark.sql.types.BinaryType) {
+          writer = writer.option("parquet.enable.dictionary#" + f.name(), "false");
+        }
+      }
+      writer.parquet(out + "/" + TILES);
       return ledger.value();
     } finally {
       conf.destroy();

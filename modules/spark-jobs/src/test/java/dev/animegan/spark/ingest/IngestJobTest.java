@@ -124,6 +124,31 @@ class IngestJobTest {
     assertEquals("png", chelsea.getAs("source_format"));
   }
 
+  /** PNG bytes never repeat, so the image columns are written without a dictionary; the small text columns keep one. */
+  @Test
+  void imageColumnsAreWrittenWithoutADictionary() throws IOException {
+    List<Path> files;
+    try (java.util.stream.Stream<Path> s = Files.walk(Path.of(out, "tiles", "domain=anime"))) {
+      files = s.filter(p -> p.getFileName().toString().endsWith(".parquet")).collect(Collectors.toList());
+    }
+    assertTrue(!files.isEmpty(), "anime tile files under " + out);
+    for (Path f : files) {
+      try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f.toUri()),
+              new org.apache.hadoop.conf.Configuration()))) {
+        Map<String, Boolean> dictionary = new HashMap<>();
+        for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : reader.getFooter().getBlocks().get(0).getColumns()) {
+          dictionary.put(c.getPath().toDotString(), c.getEncodings().stream().anyMatch(
+              e -> e == org.apache.parquet.column.Encoding.PLAIN_DICTIONARY || e == org.apache.parquet.column.Encoding.RLE_DICTIONARY));
+        }
+        for (String column : List.of("image", "gray", "smooth")) {
+          assertEquals(false, dictionary.get(column), column + " in " + f);
+        }
+        assertEquals(true, dictionary.get("split"), "split in " + f);
+      }
+    }
+  }
+
   @Test
   void everyRejectedFileIsInTheQuarantineWithItsReason() {
     Dataset<Row> q = spark.read().parquet(out + "/quarantine");
@@ -167,6 +192,7 @@ class IngestJobTest {
     assertEquals(result.duplicates(), json.get("duplicates").asLong());
     assertEquals(1, json.get("rejectedByReason").get("truncated").asLong());
     assertTrue(json.get("imagesPerSecond").asDouble() > 0);
+    assertEquals(result.elapsedSeconds(), json.get("elapsedSeconds").asDouble(), 1e-9);
   }
 
   @Test

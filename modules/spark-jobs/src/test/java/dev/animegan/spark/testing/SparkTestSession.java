@@ -12,7 +12,9 @@ public final class SparkTestSession {
 
   public static synchronized SparkSession get() {
     if (session == null) {
-      session = SparkSession.builder()
+      SparkSession.Builder builder = SparkSession.builder();
+      dev.animegan.spark.common.SparkSessions.BASE_DEFAULTS.forEach(builder::config);
+      session = builder
           .master("local[2]")
           .appName("animegan-tests")
           .config("spark.ui.enabled", "false")
