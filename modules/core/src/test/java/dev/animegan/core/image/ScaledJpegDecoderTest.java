@@ -111,11 +111,6 @@ class ScaledJpegDecoderTest {
     assertFalse(assertInstanceOf(ImageDecoder.Decoded.class, decoder.decodeForResize(cmyk, 16)).scaled());
   }
 
-  /**
-   * The planes resized and converted at tile size against the converted image resized: within
-   * rounding for 4:4:4 and grayscale (both steps are linear), and above 40 dB for 4:2:0, whose
-   * chroma is resized from its own grid instead of libjpeg's upsampled one.
-   */
   /** Each region's filter taps are computed for its own outputs only: the same pixels as cropping the whole resize. */
   @Test
   void aPlanarRegionIsBitExactWithTheSameCropOfTheWholePlanarResize() {
@@ -132,6 +127,11 @@ class ScaledJpegDecoderTest {
     }
   }
 
+  /**
+   * The planes resized and converted at tile size against the converted image resized: within
+   * rounding for 4:4:4 and grayscale (both steps are linear), and above 40 dB for 4:2:0, whose
+   * chroma is resized from its own grid instead of libjpeg's upsampled one.
+   */
   @Test
   void resizingThePlanesMatchesResizingTheConvertedImage() {
     RgbImage pattern = TestImages.pattern(203, 151);

@@ -31,7 +31,7 @@ public class PosixLocalFileSystem extends LocalFileSystem {
   }
 
   /** The raw (unchecksummed) layer. */
-  public static class Raw extends RawLocalFileSystem {
+  private static final class Raw extends RawLocalFileSystem {
     @Override
     public void setPermission(Path p, FsPermission permission) throws IOException {
       if (NativeIO.isAvailable() || permission.getStickyBit()) {

@@ -26,6 +26,8 @@ import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,8 +206,8 @@ public final class IngestJob {
       DataFrameWriter<Row> writer = spark.createDataFrame(tiles, IngestTables.TILES.struct()).write().mode(saveMode(cfg))
           .partitionBy(IngestTables.TILES.partitionColumns());
       // PNG bytes never repeat: no dictionary attempt (hashing each ~100 KB value) for the image columns.
-      for (org.apache.spark.sql.types.StructField f : IngestTables.TILES.struct().fields()) {
-        if (f.dataType() instanceof org.apache.spark.sql.types.BinaryType) {
+      for (StructField f : IngestTables.TILES.struct().fields()) {
+        if (f.dataType() instanceof BinaryType) {
           writer = writer.option("parquet.enable.dictionary#" + f.name(), "false");
         }
       }

@@ -33,6 +33,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -133,13 +138,12 @@ class IngestJobTest {
     }
     assertTrue(!files.isEmpty(), "anime tile files under " + out);
     for (Path f : files) {
-      try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
-          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f.toUri()),
-              new org.apache.hadoop.conf.Configuration()))) {
+      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+          new org.apache.hadoop.fs.Path(f.toUri()), new Configuration()))) {
         Map<String, Boolean> dictionary = new HashMap<>();
-        for (org.apache.parquet.hadoop.metadata.ColumnChunkMetaData c : reader.getFooter().getBlocks().get(0).getColumns()) {
+        for (ColumnChunkMetaData c : reader.getFooter().getBlocks().get(0).getColumns()) {
           dictionary.put(c.getPath().toDotString(), c.getEncodings().stream().anyMatch(
-              e -> e == org.apache.parquet.column.Encoding.PLAIN_DICTIONARY || e == org.apache.parquet.column.Encoding.RLE_DICTIONARY));
+              e -> e == Encoding.PLAIN_DICTIONARY || e == Encoding.RLE_DICTIONARY));
         }
         for (String column : List.of("image", "gray", "smooth")) {
           assertEquals(false, dictionary.get(column), column + " in " + f);
