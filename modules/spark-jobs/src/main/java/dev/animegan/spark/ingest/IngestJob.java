@@ -10,25 +10,21 @@ import dev.animegan.spark.common.JobResults;
 import dev.animegan.spark.common.JobRun;
 import dev.animegan.spark.common.ReportAccumulator;
 import dev.animegan.spark.common.SerializableHadoopConf;
+import dev.animegan.spark.common.TableOutput;
 import dev.animegan.spark.ingest.IngestPlan.FileTask;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.BinaryType;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *   <li>tiles: one Spark job without a shuffle; the driver plans which task takes which files
  *       ({@link IngestPlan}: equal-length files of a dataset share a task, so each task finds its own
  *       duplicates), and each task reads each file once, hashes, decodes, crops and derives the
- *       gray/smooth tiles ({@code TileMaker}) and writes the tiles as they come; every file's outcome
- *       (accepted, rejected, duplicate, already present) reaches the driver in an {@link IngestReport};
+ *       gray/smooth tiles ({@code TileMaker}) and writes the tiles as they come ({@link TableOutput});
+ *       every file's outcome (accepted, rejected, duplicate, already present) and the task's files
+ *       reach the driver in an {@link IngestReport}, and the driver commits the files;
  *   <li>tables: quarantine/ and duplicates/ from the report, then _job_result.json.
  * </ol>
  */
@@ -155,9 +152,6 @@ public final class IngestJob {
     if (cfg.mode() != WriteMode.APPEND) {
       return new IngestPartitions.Existing(keys);
     }
-    for (String dir : List.of(TILES, QUARANTINE, DUPLICATES)) {
-      removeLeftovers(out + "/" + dir, hconf);
-    }
     if (HadoopFiles.exists(out + "/" + TILES, hconf)) {
       for (Row r : IngestTables.TILES.read(spark, out + "/" + TILES).select("domain", "style", "source_hash")
           .distinct().collectAsList()) {
@@ -177,80 +171,68 @@ public final class IngestJob {
   }
 
   /**
-   * A run killed before its commit leaves task output under the table's {@code _temporary}
-   * folder; Spark's committer would fold it into the next append, so it is removed first.
+   * One Spark job, no shuffle: planned tasks read, decode and crop their files and write the tiles
+   * as they come ({@link TableOutput}); the driver commits the files the successful tasks report.
    */
-  private static void removeLeftovers(String table, Configuration hconf) throws IOException {
-    org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(table, "_temporary");
-    org.apache.hadoop.fs.FileSystem fs = tmp.getFileSystem(hconf);
-    if (fs.exists(tmp)) {
-      LOG.warn("ingest: removing {}, left by a run that did not finish", tmp);
-      fs.delete(tmp, true);
-    }
-  }
-
-  /** One Spark job, no shuffle: planned tasks read, decode and crop their files; tiles are written as they come. */
   private static IngestReport writeTiles(SparkSession spark, IngestConfig cfg, String runId, List<FileTask> files,
-      IngestPartitions.Existing existing, String out) {
+      IngestPartitions.Existing existing, String out) throws IOException {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int tasks = InputFiles.tasks(files.size(), jsc.defaultParallelism(), cfg.filesPerTask());
     List<List<FileTask>> plan = IngestPlan.tasks(files, tasks);
     LOG.info("ingest {}: {} files in {} tasks", runId, files.size(), plan.size());
     ReportAccumulator<IngestReport> ledger = new ReportAccumulator<>(IngestReport::new);
     spark.sparkContext().register(ledger, "animegan-ingest-report");
-    Broadcast<SerializableHadoopConf> conf = jsc.broadcast(new SerializableHadoopConf(jsc.hadoopConfiguration()));
+    Configuration hconf = jsc.hadoopConfiguration();
+    Broadcast<SerializableHadoopConf> conf = jsc.broadcast(new SerializableHadoopConf(hconf));
     Broadcast<IngestPartitions.Existing> have = jsc.broadcast(existing);
+    TableOutput tiles = TableOutput.of(IngestTables.TILES, out + "/" + TILES, runId, spark);
     try {
-      JavaRDD<Row> tiles = jsc.parallelize(plan, Math.max(1, plan.size())).mapPartitions(new IngestPartitions.Process(
-          conf, cfg.tiles(), cfg.maxFileBytes(), cfg.testFraction(), runId, have, ledger));
-      DataFrameWriter<Row> writer = spark.createDataFrame(tiles, IngestTables.TILES.struct()).write().mode(saveMode(cfg))
-          .partitionBy(IngestTables.TILES.partitionColumns());
-      // PNG bytes never repeat: no dictionary attempt (hashing each ~100 KB value) for the image columns.
-      for (StructField f : IngestTables.TILES.struct().fields()) {
-        if (f.dataType() instanceof BinaryType) {
-          writer = writer.option("parquet.enable.dictionary#" + f.name(), "false");
-        }
-      }
-      writer.parquet(out + "/" + TILES);
-      return ledger.value();
+      jsc.parallelize(plan, Math.max(1, plan.size())).foreachPartition(new IngestPartitions.Process(
+          conf, cfg.tiles(), cfg.maxFileBytes(), cfg.testFraction(), runId, have, tiles, ledger));
+      IngestReport report = ledger.value();
+      tiles.commit(hconf, cfg.mode() == WriteMode.OVERWRITE, report.tiles);
+      return report;
+    } catch (IOException | RuntimeException e) {
+      tiles.abort(hconf);
+      throw e;
     } finally {
       conf.destroy();
       have.destroy();
     }
   }
 
-  private static SaveMode saveMode(IngestConfig cfg) {
-    return switch (cfg.mode()) {
-      case ERROR -> SaveMode.ErrorIfExists;
-      case OVERWRITE -> SaveMode.Overwrite;
-      case APPEND -> SaveMode.Append;
-    };
-  }
-
-  /** The quarantine and duplicates rows of this run, sorted by path. */
+  /** The quarantine and duplicates rows of this run, sorted by path, written by the driver. */
   private static void writeSmallTables(SparkSession spark, IngestConfig cfg, String runId, IngestReport report,
-      String out) {
+      String out) throws IOException {
     List<Row> quarantine = new ArrayList<>();
-    report.rejected.stream().sorted(java.util.Comparator.comparing(IngestReport.Rejected::path)
+    report.rejected.stream().sorted(Comparator.comparing(IngestReport.Rejected::path)
         .thenComparing(IngestReport.Rejected::style)).forEach(r -> quarantine.add(IngestTables.QUARANTINE.row()
             .set("run_id", runId).set("path", r.path()).set("domain", r.domain()).set("style", r.style())
             .set("length", r.length()).set("hash", r.hash()).set("reason", r.reason()).set("message", r.message())
             .build()));
     List<Row> duplicates = new ArrayList<>();
-    report.duplicates.stream().sorted(java.util.Comparator.comparing(IngestReport.Duplicate::path)
+    report.duplicates.stream().sorted(Comparator.comparing(IngestReport.Duplicate::path)
         .thenComparing(IngestReport.Duplicate::style)).forEach(d -> duplicates.add(IngestTables.DUPLICATES.row()
             .set("run_id", runId).set("path", d.path()).set("domain", d.domain()).set("style", d.style())
             .set("hash", d.hash()).set("duplicate_of", d.duplicateOf()).build()));
-    write(spark, quarantine, IngestTables.QUARANTINE.struct(), cfg, out + "/" + QUARANTINE);
-    write(spark, duplicates, IngestTables.DUPLICATES.struct(), cfg, out + "/" + DUPLICATES);
+    Configuration hconf = spark.sparkContext().hadoopConfiguration();
+    boolean overwrite = cfg.mode() == WriteMode.OVERWRITE;
+    write(TableOutput.of(IngestTables.QUARANTINE, out + "/" + QUARANTINE, runId, spark), quarantine, overwrite, hconf);
+    write(TableOutput.of(IngestTables.DUPLICATES, out + "/" + DUPLICATES, runId, spark), duplicates, overwrite, hconf);
   }
 
-  /** Rows per Parquet file of the small tables. */
-  private static final int SMALL_TABLE_ROWS_PER_FILE = 200_000;
-
-  private static void write(SparkSession spark, List<Row> rows, StructType schema, IngestConfig cfg, String path) {
-    int files = Math.max(1, (rows.size() + SMALL_TABLE_ROWS_PER_FILE - 1) / SMALL_TABLE_ROWS_PER_FILE);
-    spark.createDataFrame(rows, schema).coalesce(files).write().mode(saveMode(cfg)).parquet(path);
+  /** A small table's rows as one file (row groups bound its memory), committed like the tiles. */
+  private static void write(TableOutput table, List<Row> rows, boolean overwrite, Configuration hconf)
+      throws IOException {
+    try (TableOutput.Writer w = table.open(hconf, 0, 0)) {
+      for (Row r : rows) {
+        w.write(r);
+      }
+      table.commit(hconf, overwrite, List.of(w.finish()));
+    } catch (IOException | RuntimeException e) {
+      table.abort(hconf);
+      throw e;
+    }
   }
 
   private static IngestResult result(JobRun run, String out, IngestReport report, long listed) {

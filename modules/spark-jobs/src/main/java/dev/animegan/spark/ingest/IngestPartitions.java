@@ -9,6 +9,7 @@ import dev.animegan.spark.common.FilePaths;
 import dev.animegan.spark.common.HadoopFiles;
 import dev.animegan.spark.common.ReportAccumulator;
 import dev.animegan.spark.common.SerializableHadoopConf;
+import dev.animegan.spark.common.TableOutput;
 import dev.animegan.spark.ingest.IngestPlan.FileTask;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -21,12 +22,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.VoidFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
@@ -72,77 +72,52 @@ final class IngestPartitions {
     return domain + '\u0000' + style + '\u0000' + path + '\u0000' + reason;
   }
 
-  /** Tile rows ({@link IngestTables#TILES}) of one task's files; the task's report goes to {@code ledger}. */
-  static final class Process implements FlatMapFunction<Iterator<List<FileTask>>, Row> {
+  /**
+   * One task: its files' tile rows ({@link IngestTables#TILES}) written through {@code output},
+   * and its report (with the files written) to {@code ledger} once every file is done.
+   */
+  static final class Process implements VoidFunction<Iterator<List<FileTask>>> {
     private final Broadcast<SerializableHadoopConf> conf;
     private final TileSettings settings;
     private final long maxBytes;
     private final double testFraction;
     private final String runId;
     private final Broadcast<Existing> existing;
+    private final TableOutput output;
     private final ReportAccumulator<IngestReport> ledger;
 
     Process(Broadcast<SerializableHadoopConf> conf, TileSettings settings, long maxBytes, double testFraction,
-        String runId, Broadcast<Existing> existing, ReportAccumulator<IngestReport> ledger) {
+        String runId, Broadcast<Existing> existing, TableOutput output, ReportAccumulator<IngestReport> ledger) {
       this.conf = conf;
       this.settings = settings;
       this.maxBytes = maxBytes;
       this.testFraction = testFraction;
       this.runId = runId;
       this.existing = existing;
+      this.output = output;
       this.ledger = ledger;
     }
 
     @Override
-    public Iterator<Row> call(Iterator<List<FileTask>> tasks) {
+    public void call(Iterator<List<FileTask>> tasks) throws IOException {
       Configuration hconf = conf.value().get();
       Existing have = existing.value();
       TileMaker maker = new TileMaker(settings);
       IngestReport report = new IngestReport();
       Map<String, String> firstByContent = new HashMap<>();
-      Iterator<FileTask> files = new Iterator<>() {
-        Iterator<FileTask> current = java.util.Collections.emptyIterator();
-
-        @Override
-        public boolean hasNext() {
-          while (!current.hasNext() && tasks.hasNext()) {
-            current = tasks.next().iterator();
+      ArrayDeque<Row> rows = new ArrayDeque<>();
+      try (TableOutput.Writer tiles = output.openForTask(hconf)) {
+        while (tasks.hasNext()) {
+          for (FileTask f : tasks.next()) {
+            process(f, hconf, have, maker, firstByContent, report, rows);
+            while (!rows.isEmpty()) {
+              tiles.write(rows.poll());
+            }
           }
-          return current.hasNext();
         }
-
-        @Override
-        public FileTask next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          return current.next();
-        }
-      };
-      ArrayDeque<Row> pending = new ArrayDeque<>();
-      return new Iterator<>() {
-        boolean reported;
-
-        @Override
-        public boolean hasNext() {
-          while (pending.isEmpty() && files.hasNext()) {
-            process(files.next(), hconf, have, maker, firstByContent, report, pending);
-          }
-          if (pending.isEmpty() && !reported) {
-            reported = true;
-            ledger.add(report);
-          }
-          return !pending.isEmpty();
-        }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          return pending.poll();
-        }
-      };
+        report.tiles.add(tiles.finish());
+      }
+      ledger.add(report);
     }
 
     private void process(FileTask f, Configuration hconf, Existing have, TileMaker maker,

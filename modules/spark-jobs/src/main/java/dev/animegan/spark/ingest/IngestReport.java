@@ -1,6 +1,7 @@
 package dev.animegan.spark.ingest;
 
 import dev.animegan.spark.common.ReportAccumulator;
+import dev.animegan.spark.common.TableOutput;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,8 @@ import java.util.TreeMap;
 
 /**
  * What ingest tasks report to the driver besides their tiles: counts per dataset, and the rows of
- * the quarantine and duplicates tables (small: one per bad or repeated file). Each task adds its
+ * the quarantine and duplicates tables (small: one per bad or repeated file), and the tile files
+ * each task wrote (for the commit). Each task adds its
  * report once, when it has processed its last file; Spark applies a finished task's update once,
  * so retried and speculative tasks do not count twice.
  */
@@ -54,6 +56,8 @@ final class IngestReport implements ReportAccumulator.Report<IngestReport> {
   final Map<String, Counts> datasets = new TreeMap<>();
   final List<Rejected> rejected = new ArrayList<>();
   final List<Duplicate> duplicates = new ArrayList<>();
+  /** The tile files each task wrote, for the commit. */
+  final List<TableOutput.Written> tiles = new ArrayList<>();
 
   Counts counts(String domain, String style) {
     return datasets.computeIfAbsent(domain + "/" + style, k -> new Counts());
@@ -70,10 +74,11 @@ final class IngestReport implements ReportAccumulator.Report<IngestReport> {
     o.datasets.forEach((k, c) -> datasets.computeIfAbsent(k, x -> new Counts()).merge(c));
     rejected.addAll(o.rejected);
     duplicates.addAll(o.duplicates);
+    tiles.addAll(o.tiles);
   }
 
   @Override
   public boolean isEmpty() {
-    return datasets.isEmpty() && rejected.isEmpty() && duplicates.isEmpty();
+    return datasets.isEmpty() && rejected.isEmpty() && duplicates.isEmpty() && tiles.isEmpty();
   }
 }
