@@ -15,10 +15,11 @@ status=0
 for nb in "$here"/*.ipynb; do
   echo "notebooks: executing $(basename "$nb")" >&2
   ok=false
-  # Two attempts: the Java kernel occasionally misses Jupyter's startup handshake on a busy machine.
+  # Three attempts, 3 minutes each for the kernel's startup handshake: on a busy machine the Java
+  # kernel has taken more than 60 s to answer it (seen with a 2-core machine fully loaded).
   for attempt in 1 2 3; do
     if jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=animegan-java \
-        --ExecutePreprocessor.startup_timeout=60 --ExecutePreprocessor.timeout=600 \
+        --ExecutePreprocessor.startup_timeout=180 --ExecutePreprocessor.timeout=600 \
         --output-dir "$here/executed" "$nb" >&2; then
       ok=true
       break

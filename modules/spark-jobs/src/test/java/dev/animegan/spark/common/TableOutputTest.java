@@ -74,15 +74,10 @@ class TableOutputTest {
 
   /** id -> the row Spark reads back, as a string of its values by name. */
   private Map<Long, String> read(String table) {
-    Map<Long, String> m = new TreeMap<>();
-    for (Row r : spark.read().parquet(table).collectAsList()) {
-      byte[] b = r.getAs("bytes");
-      m.put(r.getAs("id"), r.getAs("name") + "|" + r.getAs("score") + "|" + r.getAs("size") + "|" + r.getAs("ok")
-          + "|" + r.getAs("weight") + "|" + b[0] + b[1] + b[2] + "|" + r.getAs("part"));
-    }
-    return m;
+    return expected(spark.read().parquet(table).collectAsList());
   }
 
+  /** id -> the row, as a string of its values by name. */
   private static Map<Long, String> expected(List<Row> rows) {
     Map<Long, String> m = new TreeMap<>();
     for (Row r : rows) {
