@@ -24,26 +24,51 @@ public final class StandaloneCluster implements AutoCloseable {
   private final Path sparkHome;
   private final Path workDir;
   private final List<Process> processes = new ArrayList<>();
-  private final int masterPort;
-  private final int masterUiPort;
+  private int masterPort;
+  private int masterUiPort;
+  /** Master starts tried with fresh ports: a port found free can be taken before the master binds it. */
+  private static final int MASTER_ATTEMPTS = 3;
 
   public StandaloneCluster(Path sparkHome, Path workDir, int workers, int coresPerWorker, String memoryPerWorker)
       throws IOException, InterruptedException {
     this.sparkHome = sparkHome;
     this.workDir = workDir;
-    this.masterPort = freePort();
-    this.masterUiPort = freePort();
     Files.createDirectories(workDir);
-    start("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
-        String.valueOf(masterPort), "--webui-port", String.valueOf(masterUiPort)));
-    waitFor(() -> json().contains("\"status\" : \"ALIVE\""), "master to come up");
+    startMaster();
     for (int i = 0; i < workers; i++) {
       Path dir = Files.createDirectories(workDir.resolve("worker-" + i));
       start("worker-" + i, List.of("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores",
           String.valueOf(coresPerWorker), "--memory", memoryPerWorker, "--webui-port", String.valueOf(freePort()),
           "--work-dir", dir.toString(), masterUrl()));
     }
-    waitFor(() -> aliveWorkers() == workers, workers + " workers to register");
+    waitFor(() -> aliveWorkers() == workers, workers + " workers to register", "worker-0");
+  }
+
+  /**
+   * The master on two distinct free ports, without Spark's retry on the next port (the workers
+   * and the status page must find it where it was told to listen): a master that cannot bind
+   * exits, and is started again on other ports.
+   */
+  private void startMaster() throws IOException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      masterPort = freePort();
+      do {
+        masterUiPort = freePort();
+      } while (masterUiPort == masterPort);
+      String name = attempt == 1 ? "master" : "master-" + attempt;
+      Process master = start(name, List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
+          String.valueOf(masterPort), "--webui-port", String.valueOf(masterUiPort)));
+      try {
+        waitFor(() -> json().contains("\"status\" : \"ALIVE\""), "master to come up", name);
+        return;
+      } catch (IllegalStateException e) {
+        kill(master);
+        processes.remove(master);
+        if (attempt == MASTER_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
   }
 
   public String masterUrl() {
@@ -54,7 +79,7 @@ public final class StandaloneCluster implements AutoCloseable {
     return processes;
   }
 
-  private void start(String name, List<String> args) throws IOException {
+  private Process start(String name, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(sparkHome.resolve("bin/spark-class").toString());
     cmd.addAll(args);
@@ -65,7 +90,10 @@ public final class StandaloneCluster implements AutoCloseable {
     env.remove("SPARK_HOME");
     env.put("SPARK_LOCAL_IP", "127.0.0.1");
     env.put("SPARK_DAEMON_MEMORY", "512m");
-    processes.add(pb.start());
+    env.put("SPARK_MASTER_OPTS", "-Dspark.port.maxRetries=0");
+    Process p = pb.start();
+    processes.add(p);
+    return p;
   }
 
   /** The master's JSON status page. */
@@ -106,7 +134,8 @@ public final class StandaloneCluster implements AutoCloseable {
     boolean ok() throws Exception;
   }
 
-  private void waitFor(Check check, String what) throws InterruptedException {
+  /** Waits up to 90 s for {@code check}; the failure carries the end of {@code log}'s output. */
+  private void waitFor(Check check, String what, String log) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
       try {
@@ -118,12 +147,14 @@ public final class StandaloneCluster implements AutoCloseable {
       }
       for (Process p : processes) {
         if (!p.isAlive()) {
-          throw new IllegalStateException("a cluster process died while waiting for " + what + "; logs in " + workDir);
+          throw new IllegalStateException("a cluster process died while waiting for " + what + "; logs in " + workDir
+              + "; " + log + ".log ends:\n" + tail(workDir.resolve(log + ".log").toFile(), 3000));
         }
       }
       Thread.sleep(300);
     }
-    throw new IllegalStateException("timed out waiting for " + what + "; logs in " + workDir);
+    throw new IllegalStateException("timed out waiting for " + what + "; logs in " + workDir + "; " + log
+        + ".log ends:\n" + tail(workDir.resolve(log + ".log").toFile(), 3000));
   }
 
   /** Kills one process started here (and its children, e.g. a worker's executors). */
